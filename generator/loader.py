@@ -1,0 +1,163 @@
+"""Reads data/*.yml into plain documents with a map from field path to line (the only input I/O).
+
+Every plain scalar is kept as the text that was written (YAML 1.1 would turn `no` into False
+and `0612` into an octal number); only empty values and `null`/`~` become None. The schema in
+`models.py` decides each field's type, so a value is never silently re-typed where text is meant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import DataError, DataErrors
+
+Loc = tuple[str | int, ...]
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+MAX_DEPTH = 50
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """One YAML file: its data and the line where each field starts."""
+
+    path: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+
+def _error(path: str, line: int | None, message: str) -> DataErrors:
+    return DataErrors([DataError(path, line, "", message)])
+
+
+def _mark_line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[Loc, int] = {}
+        self.errors: list[DataError] = []
+
+    def build(
+        self, node: Node, loc: Loc, depth: int = 0, seen: frozenset[int] = frozenset()
+    ) -> Any:
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if depth > MAX_DEPTH or id(node) in seen:
+            self.errors.append(
+                DataError(self.path, node.start_mark.line + 1, "", "嵌套过深或引用自身（锚点循环）")
+            )
+            return None
+        seen = seen | {id(node)}
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            return [
+                self.build(item, (*loc, i), depth + 1, seen) for i, item in enumerate(node.value)
+            ]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, loc, depth, seen)
+        raise AssertionError(f"unknown YAML node {node!r}")
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in _NULLS):
+            return None
+        return node.value
+
+    def mapping(
+        self, node: MappingNode, loc: Loc, depth: int, seen: frozenset[int]
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.errors.append(
+                    DataError(self.path, line, "", "不支持合并键 “<<”，请直接写出各字段")
+                )
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.value in _NULLS:
+                self.errors.append(DataError(self.path, line, "", "字段名应为非空文本"))
+                continue
+            key = key_node.value
+            if key in result:
+                where = _dotted((*loc, key))
+                self.errors.append(DataError(self.path, line, where, "字段重复出现"))
+                continue
+            self.lines[(*loc, key)] = line
+            result[key] = self.build(value_node, (*loc, key), depth + 1, seen)
+        return result
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse YAML text into a Document; raise DataErrors (with the line) if it is malformed."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _error(path, _mark_line(exc), f"YAML 格式错误：{problem}") from None
+    except (RecursionError, ValueError) as exc:
+        raise _error(path, None, f"YAML 无法解析：{type(exc).__name__}") from None
+    if len(nodes) > 1:
+        raise _error(
+            path,
+            nodes[1].start_mark.line + 1,
+            "一个文件只能有一个 YAML 文档（发现了 “---” 分隔的多个文档）",
+        )
+    if not nodes or nodes[0] is None:
+        return Document(path, None, {(): 1})
+    builder = _Builder(path)
+    try:
+        data = builder.build(nodes[0], ())
+    except RecursionError:
+        raise _error(path, None, "嵌套过深") from None
+    if builder.errors:
+        raise DataErrors(builder.errors)
+    return Document(path, data, builder.lines)
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 (a byte-order mark is dropped); anything else is refused with a hint."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _error(
+            path, None, f"文件过大（{len(raw) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _error(
+            path, line, "文件不是 UTF-8 编码（可能是 GBK/GB18030），请另存为 UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise _error(path, None, "文件含有空字符（NUL），不是文本文件")
+    return text
+
+
+def read(file: Path, root: Path) -> Document:
+    """Read and parse one YAML file; its path in messages is relative to `root`."""
+    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
+    return parse(decode(file.read_bytes(), rel), rel)
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

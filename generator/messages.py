@@ -1,0 +1,105 @@
+"""Pydantic's validation errors, said in Chinese with the field path named by ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import DataError
+from .loader import Document, Loc
+
+FIELD_NAMES = {"union": "工会", "category": "服务类别"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return "（映射）" if isinstance(value, dict) else "（列表）"
+    text = str(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def explain(err: ErrorDetails) -> str:
+    """One error in Chinese: what was expected and what arrived."""
+    kind, ctx, got = err["type"], err.get("ctx", {}), err.get("input")
+    messages = {
+        "missing": "缺少必填字段",
+        "extra_forbidden": "未知字段（是否拼写有误？）",
+        "int_parsing": f"应为整数，实际为 {_show(got)}",
+        "int_type": f"应为整数，实际为 {_show(got)}",
+        "int_from_float": f"应为整数，实际为 {_show(got)}",
+        "bool_parsing": f"应为 true 或 false，实际为 {_show(got)}",
+        "bool_type": f"应为 true 或 false，实际为 {_show(got)}",
+        "date_parsing": f"应为日期（如 2012-07-03），实际为 {_show(got)}",
+        "date_from_datetime_parsing": f"应为日期（如 2012-07-03），实际为 {_show(got)}",
+        "date_from_datetime_inexact": f"应为日期，不含时间，实际为 {_show(got)}",
+        "date_type": f"应为日期（如 2012-07-03），实际为 {_show(got)}",
+        "string_type": f"应为文本，实际为 {_show(got)}",
+        "string_too_short": "不能为空",
+        "string_too_long": f"过长（不超过 {ctx.get('max_length')} 个字）",
+        "string_pattern_mismatch": _pattern_message(ctx.get("pattern", ""), got),
+        "greater_than_equal": f"应不小于 {ctx.get('ge')}，实际为 {_show(got)}",
+        "less_than_equal": f"应不大于 {ctx.get('le')}，实际为 {_show(got)}",
+        "too_short": f"至少应有 {ctx.get('min_length')} 项",
+        "too_long": f"至多 {ctx.get('max_length')} 项",
+        "list_type": f"应为列表，实际为 {_show(got)}",
+        "model_type": f"应为键值映射，实际为 {_show(got)}",
+        "model_attributes_type": f"应为键值映射，实际为 {_show(got)}",
+        "dict_type": f"应为键值映射，实际为 {_show(got)}",
+        "enum": f"取值 {_show(got)} 无效（可选：{ctx.get('expected', '')}）",
+        "literal_error": f"取值 {_show(got)} 无效（可选：{ctx.get('expected', '')}）",
+        "value_error": str(ctx.get("error", "")),
+        "assertion_error": str(ctx.get("error", "")),
+    }
+    return messages.get(kind, f"取值无效 {_show(got)}")
+
+
+def _pattern_message(pattern: str, got: Any) -> str:
+    if "a-z0-9" in pattern:
+        return f"标识应为小写英文字母、数字和连字符（如 jinqiu-2012），实际为 {_show(got)}"
+    if "https" in pattern:
+        return f"应为以 https:// 开头的网址，实际为 {_show(got)}"
+    return f"格式不正确：{_show(got)}"
+
+
+def field_path(doc: Document, loc: Loc) -> str:
+    """`quotas[zhongshan].count` rather than `quotas.3.count`: list items are named by id."""
+    out = ""
+    node: Any = doc.data
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            name = _item_name(item)
+            out += f"[{name if name is not None else part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and part < len(node)
+                else None
+            )
+        )
+    return out
+
+
+def _item_name(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in ("id", "union"):
+            if isinstance(item.get(key), str):
+                return item[key]
+    return None
+
+
+def from_validation_error(doc: Document, exc: ValidationError, prefix: Loc = ()) -> list[DataError]:
+    """Every error of one model validation, with file, line and field."""
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
+        # Unions (X | None) add the member type name to the location; drop it.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p in {"str", "int", "date"}))
+        errors.append(DataError(doc.path, doc.line(loc), field_path(doc, loc), explain(err)))
+    return errors

@@ -1,0 +1,280 @@
+"""The schema of the published data: campaign, unions, quotas, categories, projects, recognitions,
+pairing. One declaration serves the build, `volunteers check` and intake."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .phones import PhoneError, parse_phone
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+"""An ASCII id: lower-case letters, digits and single hyphens; never derived from a Chinese title."""
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Model(BaseModel):
+    """Strict about unknown fields (a typo must not vanish silently), immutable once built."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(Model):
+    """A public contact: an office and its landline. Personal mobiles are refused here."""
+
+    name: Text | None = None
+    """A person named publicly as contact (the notice names 梁玉叶)."""
+    office: Text | None = None
+    """The office, e.g. 市总工会生活保障部."""
+    phone: Text | None = None
+    """An office landline, written as on paper (82610421 or 0411-82610421)."""
+    address: Text | None = None
+    email: Text | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _office_phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            phone = parse_phone(value)
+        except PhoneError as exc:
+            raise ValueError(str(exc)) from None
+        if phone.mobile:
+            raise ValueError("公开页面只能登载办公电话，不能登载个人手机号")
+        return phone.display
+
+
+class Campaign(Model):
+    """The notice that starts a recruitment campaign (大工办发[2012]18号)."""
+
+    id: Slug
+    doc_number: Text
+    """Document number as printed, e.g. 大工办发[2012]18号."""
+    title: Text
+    issuer: Text
+    addressees: Text
+    """主送: the unions the notice is addressed to."""
+    issued: date
+    printed: date
+    deadline: date
+    """Registration forms and rosters are due at the city union by this date."""
+    submit_to: Text
+    contact: Contact
+    target: Count
+    """The corps' size the notice sets (5,800); the quota table must add up to it."""
+    signup_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    """Online sign-up; empty means the site offers only the printable route."""
+    attachments: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Campaign:
+        if self.printed < self.issued:
+            raise ValueError("印发日期不能早于发文日期")
+        if self.deadline < self.issued:
+            raise ValueError("报送截止日期不能早于发文日期")
+        return self
+
+
+class UnionKind(StrEnum):
+    district = "district"
+    city = "city"
+    county = "county"
+    zone = "zone"
+    industry = "industry"
+
+    @property
+    def label(self) -> str:
+        return UNION_KIND_LABELS[self]
+
+
+UNION_KIND_LABELS = {
+    UnionKind.district: "区总工会",
+    UnionKind.city: "县级市总工会",
+    UnionKind.county: "县总工会",
+    UnionKind.zone: "开放先导区总工会",
+    UnionKind.industry: "产业工会",
+}
+
+
+class NameChange(Model):
+    """A later rename or merger; the 2012 name stays the union's name in 2012's documents."""
+
+    year: Annotated[int, Field(ge=1949, le=2100)]
+    name: Text
+    note: Text | None = None
+
+
+class Union(Model):
+    """A district/county/zone federation or an industry union named in attachment 1."""
+
+    id: Slug
+    name: Text
+    """The name as printed in the notice (2012)."""
+    short_name: Text
+    """What people search for: 甘井子, 海员."""
+    kind: UnionKind
+    contact: Contact | None = None
+    history: list[NameChange] = []
+
+    @property
+    def current_name(self) -> str:
+        return self.history[-1].name if self.history else self.name
+
+
+class QuotaLine(Model):
+    union: Slug
+    count: Count
+    note: Text | None = None
+
+
+class QuotaTable(Model):
+    """Attachment 1: quota per union. `total` is declared and checked, not trusted."""
+
+    campaign: Slug
+    total: Count
+    quotas: list[QuotaLine] = Field(min_length=1)
+
+
+class CategoryKind(StrEnum):
+    pairing = "pairing"
+    area = "area"
+
+
+class Category(Model):
+    """A service area of section 四 (一助一长期结对, 社会救助 … 再就业)."""
+
+    id: Slug
+    name: Text
+    kind: CategoryKind
+    summary: LongText
+
+
+class CategoryFile(Model):
+    categories: list[Category] = Field(min_length=1)
+
+
+class UnionFile(Model):
+    unions: list[Union] = Field(min_length=1)
+
+
+class ProjectStatus(StrEnum):
+    approved = "approved"
+    ongoing = "ongoing"
+    completed = "completed"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "已批准", "ongoing": "进行中", "completed": "已完成"}[self.value]
+
+
+class ProjectOrigin(StrEnum):
+    """Section 四.3: proposed by the city union, or reported by a union or a volunteer."""
+
+    city = "city"
+    union = "union"
+    volunteer = "volunteer"
+
+    @property
+    def label(self) -> str:
+        return {"city": "市总工会提出", "union": "工会组织上报", "volunteer": "志愿者上报"}[
+            self.value
+        ]
+
+
+class Project(Model):
+    """An approved service project (项目化管理)."""
+
+    id: Slug
+    title: Text
+    category: Slug
+    union: Slug | None = None
+    """The undertaking union; empty means the city union runs it."""
+    origin: ProjectOrigin
+    proposer: Text
+    status: ProjectStatus
+    start: date
+    end: date | None = None
+    place: Text
+    summary: Text
+    description: LongText
+    contact: Contact
+    approved_by: Text
+    approved_on: date
+    example: bool = False
+    """Sample content, shown with a visible 示例 badge."""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Project:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("结束日期不能早于开始日期")
+        return self
+
+
+class RecognitionKind(StrEnum):
+    individual = "individual"
+    team = "team"
+
+    @property
+    def label(self) -> str:
+        return {"individual": "个人", "team": "集体"}[self.value]
+
+
+class Recognition(Model):
+    """A 表彰 of section 五.4: a person or a team named publicly, with a citation."""
+
+    id: Slug
+    year: Annotated[int, Field(ge=2012, le=2100)]
+    title: Text
+    """The honour, e.g. 优秀工会服务帮扶志愿者."""
+    kind: RecognitionKind
+    name: Text
+    union: Slug
+    citation: LongText
+    awarded_by: Text
+    awarded_on: date
+    photo: Text | None = None
+    """A file under data/recognitions/photos/, resized at build time."""
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _year_matches(self) -> Recognition:
+        if self.awarded_on.year != self.year:
+            raise ValueError(f"表彰日期 {self.awarded_on} 与年度 {self.year} 不一致")
+        return self
+
+
+class PairingLine(Model):
+    """一助一结对 per union: aggregates only, never a beneficiary."""
+
+    union: Slug
+    needy: Count
+    """Needy worker households on the union's books."""
+    paired: Count
+    """Households assigned to a volunteer."""
+
+    @model_validator(mode="after")
+    def _paired_le_needy(self) -> PairingLine:
+        if self.paired > self.needy:
+            raise ValueError(f"已结对户数 {self.paired} 超过困难职工户数 {self.needy}")
+        return self
+
+
+class Pairing(Model):
+    as_of: date
+    unions: list[PairingLine] = []
+    example: bool = False

@@ -1,0 +1,242 @@
+"""Documents → validated models, with the checks that span files (ids, references, sums)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import loader
+from .errors import DataError, DataErrors, Report
+from .loader import Document, Loc
+from .messages import field_path, from_validation_error
+from .models import (
+    Campaign,
+    Category,
+    CategoryFile,
+    Pairing,
+    Project,
+    QuotaTable,
+    Recognition,
+    Union,
+    UnionFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything the site is built from, validated and cross-checked."""
+
+    root: Path
+    campaign: Campaign
+    unions: dict[str, Union]
+    quotas: QuotaTable
+    categories: dict[str, Category]
+    projects: list[Project]
+    recognitions: list[Recognition]
+    pairing: Pairing | None
+    warnings: list[DataError] = field(default_factory=list)
+
+    def quota_of(self, union_id: str) -> int:
+        return next((q.count for q in self.quotas.quotas if q.union == union_id), 0)
+
+
+class _Loader:
+    """Reads and validates files, collecting every error instead of stopping at the first."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.report = Report()
+        self.docs: dict[str, Document] = {}
+
+    def read(self, file: Path) -> Document | None:
+        try:
+            doc = loader.read(file, self.root)
+        except DataErrors as exc:
+            self.report.errors.extend(exc.errors)
+            return None
+        self.docs[doc.path] = doc
+        return doc
+
+    def model(self, cls: type[M], doc: Document, data: Any = None, prefix: Loc = ()) -> M | None:
+        data = doc.data if data is None else data
+        if not isinstance(data, dict):
+            self.report.error(
+                doc.path, doc.line(prefix), field_path(doc, prefix), "应为键值映射（字段: 值）"
+            )
+            return None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            self.report.errors.extend(from_validation_error(doc, exc, prefix))
+            return None
+
+    def one(self, cls: type[M], name: str) -> tuple[M | None, Document | None]:
+        file = self.root / "data" / name
+        if not file.is_file():
+            self.report.error(f"data/{name}", None, "", "缺少数据文件")
+            return None, None
+        doc = self.read(file)
+        return (self.model(cls, doc), doc) if doc else (None, None)
+
+    def folder(self, cls: type[M], name: str) -> list[tuple[M, Document]]:
+        """One record per file in data/<name>/; the id is the file name."""
+        out = []
+        for file in sorted((self.root / "data" / name).glob("*.yml")):
+            doc = self.read(file)
+            if doc is None:
+                continue
+            if isinstance(doc.data, dict):
+                declared = doc.data.setdefault("id", file.stem)
+                if declared != file.stem:
+                    self.report.error(
+                        doc.path,
+                        doc.line(("id",)),
+                        "id",
+                        f"标识 “{declared}” 应与文件名 “{file.stem}” 一致",
+                    )
+                    continue
+            record = self.model(cls, doc)
+            if record is not None:
+                out.append((record, doc))
+        return out
+
+
+def load_site(root: Path) -> SiteData:
+    """Load and validate every published data file under `root/data`; raise DataErrors listing all."""
+    ld = _Loader(root)
+    campaign, _ = ld.one(Campaign, "campaign.yml")
+    union_file, union_doc = ld.one(UnionFile, "unions.yml")
+    quotas, quota_doc = ld.one(QuotaTable, "quotas.yml")
+    category_file, category_doc = ld.one(CategoryFile, "categories.yml")
+    projects = ld.folder(Project, "projects")
+    recognitions = ld.folder(Recognition, "recognitions")
+    pairing, pairing_doc = (None, None)
+    if (root / "data" / "pairing.yml").is_file():
+        pairing, pairing_doc = ld.one(Pairing, "pairing.yml")
+
+    unions = _unique(
+        ld.report, union_file.unions if union_file else [], union_doc, "unions", "工会"
+    )
+    categories = _unique(
+        ld.report,
+        category_file.categories if category_file else [],
+        category_doc,
+        "categories",
+        "服务类别",
+    )
+    check = _References(ld.report, unions, categories)
+    if quotas and quota_doc and union_file:
+        check.quotas(quotas, quota_doc, campaign)
+    for project, doc in projects:
+        check.ref(doc, ("union",), project.union, unions, "工会")
+        check.ref(doc, ("category",), project.category, categories, "服务类别")
+    for recognition, doc in recognitions:
+        check.ref(doc, ("union",), recognition.union, unions, "工会")
+    if pairing and pairing_doc:
+        for i, line in enumerate(pairing.unions):
+            check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
+
+    ld.report.raise_if_errors()
+    assert campaign and quotas  # no errors means every required file validated
+    return SiteData(
+        root=root,
+        campaign=campaign,
+        unions=unions,
+        quotas=quotas,
+        categories=categories,
+        projects=sorted((p for p, _ in projects), key=lambda p: (p.start, p.id), reverse=True),
+        recognitions=sorted(
+            (r for r, _ in recognitions), key=lambda r: (r.awarded_on, r.id), reverse=True
+        ),
+        pairing=pairing,
+        warnings=ld.report.warnings,
+    )
+
+
+def _unique(
+    report: Report, items: Iterable[Any], doc: Document | None, key: str, what: str
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        if item.id in out:
+            assert doc is not None
+            report.error(
+                doc.path,
+                doc.line((key, i, "id")),
+                f"{key}[{item.id}].id",
+                f"{what}标识 “{item.id}” 重复",
+            )
+        out[item.id] = item
+    return out
+
+
+class _References:
+    def __init__(
+        self, report: Report, unions: dict[str, Union], categories: dict[str, Category]
+    ) -> None:
+        self.report, self.unions, self.categories = report, unions, categories
+
+    def ref(
+        self, doc: Document, loc: Loc, value: str | None, known: dict[str, Any], what: str
+    ) -> None:
+        if value is None or value in known:
+            return
+        choices = "、".join(f"{k}（{v.name}）" for k, v in list(known.items())[:12])
+        more = "……" if len(known) > 12 else ""
+        self.report.error(
+            doc.path,
+            doc.line(loc),
+            field_path(doc, loc),
+            f"未知的{what} “{value}”（可选：{choices}{more}）",
+        )
+
+    def quotas(self, table: QuotaTable, doc: Document, campaign: Campaign | None) -> None:
+        seen: set[str] = set()
+        for i, line in enumerate(table.quotas):
+            loc = ("quotas", i, "union")
+            self.ref(doc, loc, line.union, self.unions, "工会")
+            if line.union in seen:
+                self.report.error(
+                    doc.path,
+                    doc.line(loc),
+                    field_path(doc, loc),
+                    f"工会 “{line.union}” 的名额重复填写",
+                )
+            seen.add(line.union)
+        for union_id, union in self.unions.items():
+            if union_id not in seen:
+                self.report.error(
+                    doc.path,
+                    doc.line(("quotas",)),
+                    "quotas",
+                    f"缺少 {union.name}（{union_id}）的名额",
+                )
+        actual = sum(q.count for q in table.quotas)
+        if actual != table.total:
+            self.report.error(
+                doc.path,
+                doc.line(("total",)),
+                "total",
+                f"合计应为各工会名额之和 {actual}，实际填写 {table.total}",
+            )
+        if campaign is not None:
+            if table.campaign != campaign.id:
+                self.report.error(
+                    doc.path,
+                    doc.line(("campaign",)),
+                    "campaign",
+                    f"未知的通知 “{table.campaign}”（应为 {campaign.id}）",
+                )
+            elif table.total != campaign.target:
+                self.report.error(
+                    doc.path,
+                    doc.line(("total",)),
+                    "total",
+                    f"合计 {table.total} 与通知规定的总数 {campaign.target} 不一致",
+                )
