@@ -45,6 +45,30 @@ def _error(path: str, line: int | None, message: str) -> DataErrors:
     return DataErrors([DataError(path, line, "", message)])
 
 
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现 “字段: 值”（多半是缩进有误，或文本中的冒号需要加引号）",
+    "could not find expected ':'": "缺少冒号 “:”",
+    "did not find expected key": "缩进不一致或缺少字段名",
+    "did not find expected '-' indicator": "列表缩进不一致",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），请改用空格缩进",
+    "found unexpected end of stream": "引号或括号没有闭合",
+    "found undefined alias": "引用了未定义的锚点（*名称）",
+    "found duplicate anchor": "锚点（&名称）重复定义",
+    "expected <document start>, but found '<block mapping start>'": "缩进不一致",
+}
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = str(getattr(exc, "context", None) or "")
+    for known, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(known) or context.startswith(known):
+            return chinese
+    if problem.startswith("expected") or problem.startswith("while parsing"):
+        return f"缩进或结构有误（{problem}）"
+    return problem
+
+
 def _mark_line(exc: yaml.YAMLError) -> int | None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else None
@@ -110,8 +134,7 @@ def parse(text: str, path: str) -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _error(path, _mark_line(exc), f"YAML 格式错误：{problem}") from None
+        raise _error(path, _mark_line(exc), f"YAML 格式错误：{_problem(exc)}") from None
     except (RecursionError, ValueError) as exc:
         raise _error(path, None, f"YAML 无法解析：{type(exc).__name__}") from None
     if len(nodes) > 1:

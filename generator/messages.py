@@ -47,12 +47,17 @@ def explain(err: ErrorDetails) -> str:
         "model_type": f"应为键值映射，实际为 {_show(got)}",
         "model_attributes_type": f"应为键值映射，实际为 {_show(got)}",
         "dict_type": f"应为键值映射，实际为 {_show(got)}",
-        "enum": f"取值 {_show(got)} 无效（可选：{ctx.get('expected', '')}）",
-        "literal_error": f"取值 {_show(got)} 无效（可选：{ctx.get('expected', '')}）",
+        "enum": f"取值 {_show(got)} 无效（可选：{_choices(ctx.get('expected', ''))}）",
+        "literal_error": f"取值 {_show(got)} 无效（可选：{_choices(ctx.get('expected', ''))}）",
         "value_error": str(ctx.get("error", "")),
         "assertion_error": str(ctx.get("error", "")),
     }
     return messages.get(kind, f"取值无效 {_show(got)}")
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as 「a、b、c」."""
+    return expected.replace("'", "").replace(" or ", "、").replace(", ", "、")
 
 
 def _pattern_message(pattern: str, got: Any) -> str:

@@ -12,8 +12,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from .phones import PhoneError, parse_phone
@@ -25,6 +25,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+"""A reference to another record's id; checked against the data set, not by pattern, so that
+a wrong value is reported as unknown with the choices listed."""
 
 
 class Model(BaseModel):
@@ -81,13 +84,14 @@ class Campaign(Model):
     """Online sign-up; empty means the site offers only the printable route."""
     attachments: list[Text] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Campaign:
-        if self.printed < self.issued:
-            raise ValueError("印发日期不能早于发文日期")
-        if self.deadline < self.issued:
-            raise ValueError("报送截止日期不能早于发文日期")
-        return self
+    @field_validator("printed", "deadline")
+    @classmethod
+    def _after_issue(cls, value: date, info: ValidationInfo) -> date:
+        issued = info.data.get("issued")
+        if issued is not None and value < issued:
+            what = "印发日期" if info.field_name == "printed" else "报送截止日期"
+            raise ValueError(f"{what} {value} 不能早于发文日期 {issued}")
+        return value
 
 
 class UnionKind(StrEnum):
@@ -137,7 +141,7 @@ class Union(Model):
 
 
 class QuotaLine(Model):
-    union: Slug
+    union: Ref
     count: Count
     note: Text | None = None
 
@@ -145,7 +149,7 @@ class QuotaLine(Model):
 class QuotaTable(Model):
     """Attachment 1: quota per union. `total` is declared and checked, not trusted."""
 
-    campaign: Slug
+    campaign: Ref
     total: Count
     quotas: list[QuotaLine] = Field(min_length=1)
 
@@ -162,14 +166,6 @@ class Category(Model):
     name: Text
     kind: CategoryKind
     summary: LongText
-
-
-class CategoryFile(Model):
-    categories: list[Category] = Field(min_length=1)
-
-
-class UnionFile(Model):
-    unions: list[Union] = Field(min_length=1)
 
 
 class ProjectStatus(StrEnum):
@@ -201,8 +197,8 @@ class Project(Model):
 
     id: Slug
     title: Text
-    category: Slug
-    union: Slug | None = None
+    category: Ref
+    union: Ref | None = None
     """The undertaking union; empty means the city union runs it."""
     origin: ProjectOrigin
     proposer: Text
@@ -218,11 +214,13 @@ class Project(Model):
     example: bool = False
     """Sample content, shown with a visible 示例 badge."""
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Project:
-        if self.end is not None and self.end < self.start:
-            raise ValueError("结束日期不能早于开始日期")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"结束日期 {value} 不能早于开始日期 {start}")
+        return value
 
 
 class RecognitionKind(StrEnum):
@@ -243,7 +241,7 @@ class Recognition(Model):
     """The honour, e.g. 优秀工会服务帮扶志愿者."""
     kind: RecognitionKind
     name: Text
-    union: Slug
+    union: Ref
     citation: LongText
     awarded_by: Text
     awarded_on: date
@@ -251,27 +249,31 @@ class Recognition(Model):
     """A file under data/recognitions/photos/, resized at build time."""
     example: bool = False
 
-    @model_validator(mode="after")
-    def _year_matches(self) -> Recognition:
-        if self.awarded_on.year != self.year:
-            raise ValueError(f"表彰日期 {self.awarded_on} 与年度 {self.year} 不一致")
-        return self
+    @field_validator("awarded_on")
+    @classmethod
+    def _in_year(cls, value: date, info: ValidationInfo) -> date:
+        year = info.data.get("year")
+        if year is not None and value.year != year:
+            raise ValueError(f"表彰日期 {value} 不在年度 {year} 内")
+        return value
 
 
 class PairingLine(Model):
     """一助一结对 per union: aggregates only, never a beneficiary."""
 
-    union: Slug
+    union: Ref
     needy: Count
     """Needy worker households on the union's books."""
     paired: Count
     """Households assigned to a volunteer."""
 
-    @model_validator(mode="after")
-    def _paired_le_needy(self) -> PairingLine:
-        if self.paired > self.needy:
-            raise ValueError(f"已结对户数 {self.paired} 超过困难职工户数 {self.needy}")
-        return self
+    @field_validator("paired")
+    @classmethod
+    def _paired_le_needy(cls, value: int, info: ValidationInfo) -> int:
+        needy = info.data.get("needy")
+        if needy is not None and value > needy:
+            raise ValueError(f"已结对户数 {value} 超过困难职工户数 {needy}")
+        return value
 
 
 class Pairing(Model):

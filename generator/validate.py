@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,13 +15,11 @@ from .messages import field_path, from_validation_error
 from .models import (
     Campaign,
     Category,
-    CategoryFile,
     Pairing,
     Project,
     QuotaTable,
     Recognition,
     Union,
-    UnionFile,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,6 +50,7 @@ class _Loader:
         self.root = root
         self.report = Report()
         self.docs: dict[str, Document] = {}
+        self.broken: set[str] = set()
 
     def read(self, file: Path) -> Document | None:
         try:
@@ -84,6 +82,46 @@ class _Loader:
         doc = self.read(file)
         return (self.model(cls, doc), doc) if doc else (None, None)
 
+    def items(
+        self, cls: type[M], name: str, key: str, what: str
+    ) -> tuple[dict[str, M], Document | None]:
+        """A file holding one list of records under `key`, validated item by item so that one bad
+        record does not hide the others; ids are unique."""
+        file = self.root / "data" / name
+        if not file.is_file():
+            self.report.error(f"data/{name}", None, "", "缺少数据文件")
+            return {}, None
+        doc = self.read(file)
+        if doc is None:
+            return {}, None
+        data = doc.data
+        items = data.get(key) if isinstance(data, dict) else None
+        extra = sorted(set(data) - {key}) if isinstance(data, dict) else []
+        if not isinstance(items, list) or not items or extra:
+            message = f"应为 “{key}:” 下的{what}列表" + (
+                f"，未知字段：{'、'.join(extra)}" if extra else ""
+            )
+            self.report.error(doc.path, doc.line((key,)), key, message)
+            return {}, doc
+        out: dict[str, M] = {}
+        for i, item in enumerate(items):
+            record = self.model(cls, doc, item, (key, i))
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if record is None:
+                if isinstance(item_id, str):
+                    self.broken.add(item_id)
+                continue
+            if item_id in out:
+                self.report.error(
+                    doc.path,
+                    doc.line((key, i, "id")),
+                    f"{key}[{item_id}].id",
+                    f"{what}标识 “{item_id}” 重复",
+                )
+                continue
+            out[str(item_id)] = record
+        return out, doc
+
     def folder(self, cls: type[M], name: str) -> list[tuple[M, Document]]:
         """One record per file in data/<name>/; the id is the file name."""
         out = []
@@ -104,6 +142,8 @@ class _Loader:
             record = self.model(cls, doc)
             if record is not None:
                 out.append((record, doc))
+            else:
+                self.broken.add(file.stem)
         return out
 
 
@@ -111,27 +151,17 @@ def load_site(root: Path) -> SiteData:
     """Load and validate every published data file under `root/data`; raise DataErrors listing all."""
     ld = _Loader(root)
     campaign, _ = ld.one(Campaign, "campaign.yml")
-    union_file, union_doc = ld.one(UnionFile, "unions.yml")
     quotas, quota_doc = ld.one(QuotaTable, "quotas.yml")
-    category_file, category_doc = ld.one(CategoryFile, "categories.yml")
+    unions, union_doc = ld.items(Union, "unions.yml", "unions", "工会")
+    categories, category_doc = ld.items(Category, "categories.yml", "categories", "服务类别")
     projects = ld.folder(Project, "projects")
     recognitions = ld.folder(Recognition, "recognitions")
     pairing, pairing_doc = (None, None)
     if (root / "data" / "pairing.yml").is_file():
         pairing, pairing_doc = ld.one(Pairing, "pairing.yml")
 
-    unions = _unique(
-        ld.report, union_file.unions if union_file else [], union_doc, "unions", "工会"
-    )
-    categories = _unique(
-        ld.report,
-        category_file.categories if category_file else [],
-        category_doc,
-        "categories",
-        "服务类别",
-    )
-    check = _References(ld.report, unions, categories)
-    if quotas and quota_doc and union_file:
+    check = _References(ld.report, unions, categories, ld.broken)
+    if quotas and quota_doc and union_doc:
         check.quotas(quotas, quota_doc, campaign)
     for project, doc in projects:
         check.ref(doc, ("union",), project.union, unions, "工会")
@@ -143,7 +173,7 @@ def load_site(root: Path) -> SiteData:
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
     ld.report.raise_if_errors()
-    assert campaign and quotas  # no errors means every required file validated
+    assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(
         root=root,
         campaign=campaign,
@@ -159,35 +189,23 @@ def load_site(root: Path) -> SiteData:
     )
 
 
-def _unique(
-    report: Report, items: Iterable[Any], doc: Document | None, key: str, what: str
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for i, item in enumerate(items):
-        if item.id in out:
-            assert doc is not None
-            report.error(
-                doc.path,
-                doc.line((key, i, "id")),
-                f"{key}[{item.id}].id",
-                f"{what}标识 “{item.id}” 重复",
-            )
-        out[item.id] = item
-    return out
-
-
 class _References:
     def __init__(
-        self, report: Report, unions: dict[str, Union], categories: dict[str, Category]
+        self,
+        report: Report,
+        unions: dict[str, Union],
+        categories: dict[str, Category],
+        broken: set[str],
     ) -> None:
-        self.report, self.unions, self.categories = report, unions, categories
+        self.report, self.unions, self.categories, self.broken = report, unions, categories, broken
 
     def ref(
         self, doc: Document, loc: Loc, value: str | None, known: dict[str, Any], what: str
     ) -> None:
-        if value is None or value in known:
+        # A reference to a record that is itself invalid was already reported there.
+        if value is None or value in known or value in self.broken:
             return
-        choices = "、".join(f"{k}（{v.name}）" for k, v in list(known.items())[:12])
+        choices = "、".join(f"{k}（{v.name}）" for k, v in list(known.items())[:12]) or "无"
         more = "……" if len(known) > 12 else ""
         self.report.error(
             doc.path,
@@ -225,7 +243,7 @@ class _References:
                 "total",
                 f"合计应为各工会名额之和 {actual}，实际填写 {table.total}",
             )
-        if campaign is not None:
+        elif campaign is not None:
             if table.campaign != campaign.id:
                 self.report.error(
                     doc.path,

@@ -1,0 +1,128 @@
+"""SiteData → the generated pages: each a docs path, a template and its context (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Project, Recognition
+from .render import render
+from .validate import SiteData
+
+PAGE_SIZE = 20
+"""Items per listing page: every page's size stays bounded however many projects there are."""
+LATEST = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated docs page: `uri` is its path under docs_dir, e.g. unions/zhongshan.md."""
+
+    uri: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, site: SiteData) -> str:
+        return render(self.template, site=site, uri=self.uri, **self.context)
+
+
+def union_uri(union_id: str) -> str:
+    return f"unions/{union_id}.md"
+
+
+def project_uri(project_id: str) -> str:
+    return f"projects/{project_id}.md"
+
+
+def _listing(
+    prefix: str, title: str, items: Sequence[Any], template: str, **extra: Any
+) -> Iterator[Page]:
+    """Paginated listing: prefix/index.md, prefix/2.md, …; each page holds at most PAGE_SIZE items."""
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    uris = [f"{prefix}/index.md"] + [f"{prefix}/{n}.md" for n in range(2, count + 1)]
+    for n, uri in enumerate(uris, start=1):
+        chunk = items[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
+        pager = {
+            "number": n,
+            "count": count,
+            "total": len(items),
+            "prev": uris[n - 2] if n > 1 else None,
+            "next": uris[n] if n < count else None,
+        }
+        yield Page(uri, template, {"title": title, "items": chunk, "pager": pager, **extra})
+
+
+def build_pages(site: SiteData) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    pages = [
+        Page("services.md", "pages/services.md.j2"),
+        Page("quotas.md", "pages/quotas.md.j2"),
+        Page("unions/index.md", "pages/unions.md.j2"),
+    ]
+    by_union: dict[str | None, list[Project]] = {}
+    by_category: dict[str, list[Project]] = {}
+    for project in site.projects:
+        by_union.setdefault(project.union, []).append(project)
+        by_category.setdefault(project.category, []).append(project)
+    for union in site.unions.values():
+        projects = by_union.get(union.id, [])
+        recognitions = [r for r in site.recognitions if r.union == union.id][:LATEST]
+        pages.append(
+            Page(
+                union_uri(union.id),
+                "pages/union.md.j2",
+                {
+                    "union": union,
+                    "projects": projects[:LATEST],
+                    "project_count": len(projects),
+                    "recognitions": recognitions,
+                },
+            )
+        )
+        if projects:
+            pages += _listing(
+                f"projects/union/{union.id}",
+                f"{union.name}的服务项目",
+                projects,
+                "pages/projects.md.j2",
+                union=union,
+            )
+    pages += _listing("projects", "服务项目", site.projects, "pages/projects.md.j2", union=None)
+    for category_id, projects in by_category.items():
+        category = site.categories[category_id]
+        pages += _listing(
+            f"projects/category/{category_id}",
+            f"{category.name}服务项目",
+            projects,
+            "pages/projects.md.j2",
+            union=None,
+        )
+    pages += [Page(project_uri(p.id), "pages/project.md.j2", {"project": p}) for p in site.projects]
+    pages += _listing("recognitions", "表彰", site.recognitions, "pages/recognitions.md.j2")
+    return pages
+
+
+SNIPPETS = {
+    "key-figures": "snippets/key-figures.md.j2",
+    "latest-projects": "snippets/latest-projects.md.j2",
+    "latest-recognitions": "snippets/latest-recognitions.md.j2",
+    "signup": "snippets/signup.md.j2",
+    "contact": "snippets/contact.md.j2",
+    "union-list": "snippets/union-list.md.j2",
+}
+
+
+def render_snippet(name: str, site: SiteData, uri: str) -> str:
+    """The data-driven parts of hand-written pages, placed by `<!-- volunteers:NAME -->`."""
+    return render(
+        SNIPPETS[name],
+        site=site,
+        uri=uri,
+        latest_projects=site.projects[:LATEST],
+        latest_recognitions=_latest(site.recognitions),
+    )
+
+
+def _latest(recognitions: list[Recognition]) -> list[Recognition]:
+    return recognitions[:LATEST]

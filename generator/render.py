@@ -1,0 +1,52 @@
+"""Jinja2 over site_templates/: page contexts → Markdown text (StrictUndefined, autoescaped HTML)."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+
+
+def relative(from_uri: str, to_uri: str) -> str:
+    """A Markdown link from one docs page to another file, e.g. ../unions/zhongshan.md."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def cn_date(value: object) -> str:
+    """2012-07-03 → 2012年7月3日, as Chinese official documents write dates."""
+    year, month, day = (getattr(value, a) for a in ("year", "month", "day"))
+    return f"{year}年{month}月{day}日"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def md_cell(value: object) -> Markup:
+    """Text safe inside a Markdown table cell: HTML-escaped, pipes and line breaks neutralised."""
+    text = str(jinja2.utils.markupsafe.escape(value))
+    return Markup(text.replace("|", "&#124;").replace("\n", " "))
+
+
+@cache
+def environment(root: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(cn_date=cn_date, percent=percent, cell=md_cell)
+    env.globals.update(relative=relative)
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,165 @@
+"""The real data built by the real MkDocs: what the public reads is there, local, and bounded."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import copy_project, mkdocs_build
+
+UNION_NAMES = (
+    "中山区总工会 西岗区总工会 沙河口区总工会 甘井子区总工会 金州新区总工会 旅顺口区总工会 高新区总工会 "
+    "保税区总工会 瓦房店市总工会 普兰店市总工会 庄河市总工会 长海县总工会 长兴岛区总工会 花园口区总工会 "
+    "机械重工工会 海员工会 财贸工会 轻纺工会 教育工会"
+).split()
+
+
+def text_of(site: Path, page: str) -> str:
+    html = (site / page).read_text(encoding="utf-8")
+    body = html.split('<article class="md-content__inner md-typeset">', 1)[1].split(
+        "</article>", 1
+    )[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_quota_table_lists_all_unions_and_the_total(built_site: Path) -> None:
+    text = text_of(built_site, "quotas/index.html")
+    positions = [text.index(name) for name in UNION_NAMES]
+    assert positions == sorted(positions), "unions in the order of attachment 1"
+    assert "合计 5800" in text
+    assert re.search(r"19 教育工会 300", text)
+
+
+def test_every_union_has_its_page(built_site: Path) -> None:
+    pages = sorted((built_site / "unions").glob("*/index.html"))
+    assert len(pages) == 19
+    assert "甘井子区总工会" in text_of(built_site, "unions/ganjingzi/index.html")
+    pulandian = text_of(built_site, "unions/pulandian/index.html")
+    assert "2015年起为普兰店区总工会" in pulandian and "300 人" in pulandian
+
+
+def test_notice_in_full(built_site: Path) -> None:
+    text = text_of(built_site, "notice/index.html")
+    for heading in (
+        "一、宗旨目的",
+        "二、组织形式",
+        "三、志愿者条件",
+        "四、服务内容",
+        "五、具体要求",
+    ):
+        assert heading in text
+    for phrase in (
+        "大工办发[2012]18号",
+        "奉献、友爱、互助、进步",
+        "于7月15日前",
+        "联 系 人：梁玉叶",
+        "82610421",
+        "服务帮扶志愿者花名册",
+        "2012年7月3日印发",
+    ):
+        assert phrase in text
+
+
+def test_projects_and_examples_are_marked(built_site: Path) -> None:
+    listing = (built_site / "projects/index.html").read_text(encoding="utf-8")
+    assert listing.count("badge-example") == 4
+    page = text_of(built_site, "projects/jinqiu-zhuxue-2012/index.html")
+    for phrase in ("金秋助学", "甘井子区总工会", "示例", "已完成", "2012年8月1日至2012年9月30日"):
+        assert phrase in page
+    assert "一助一" in text_of(built_site, "services/index.html")
+
+
+def test_home_shows_key_figures(built_site: Path) -> None:
+    text = text_of(built_site, "index.html")
+    assert (
+        "5800 名志愿者" in text
+        and "19 个区市县、产业工会" in text
+        and "奉献、友爱、互助、进步" in text
+    )
+
+
+EXTERNAL = re.compile(
+    r"""(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//(?!127\.0\.0\.1|localhost)"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    offenders = []
+    for file in built_site.rglob("*"):
+        if file.suffix in {".html", ".css"}:
+            text = file.read_text(encoding="utf-8")
+            # Outbound links for people to click (<a href>) are not requests; everything else is.
+            text = re.sub(r"<a\s[^>]*>", "", text)
+            offenders += [
+                f"{file.relative_to(built_site)}: {m.group(0)}" for m in EXTERNAL.finditer(text)
+            ]
+    assert offenders == []
+    assert "fonts.googleapis" not in (built_site / "index.html").read_text(encoding="utf-8")
+
+
+def _add_projects(root: Path, count: int) -> None:
+    template = (root / "data/projects/jinqiu-zhuxue-2012.yml").read_text(encoding="utf-8")
+    for i in range(count):
+        text = template.replace("甘井子区金秋助学志愿服务", f"批量测试项目{i:05d}")
+        (root / f"data/projects/bulk-{i:05d}.yml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_page_size_does_not_grow_with_projects(tmp_path: Path) -> None:
+    sizes = {}
+    for count in (40, 1000):
+        root = copy_project(tmp_path / f"p{count}")
+        _add_projects(root, count)
+        result = mkdocs_build(root, root / "site")
+        assert result.returncode == 0, result.stderr
+        pages = list((root / "site").rglob("*.html"))
+        sizes[count] = {
+            "largest": max(p.stat().st_size for p in pages),
+            "home": (root / "site/index.html").stat().st_size,
+            "union": (root / "site/unions/ganjingzi/index.html").stat().st_size,
+            "project": (root / "site/projects/jinqiu-zhuxue-2012/index.html").stat().st_size,
+        }
+    for key, small in sizes[40].items():
+        assert sizes[1000][key] <= small * 1.02, (key, sizes)
+
+
+def test_check_command_lists_every_error_with_file_and_line(project: Path) -> None:
+    quotas = project / "data/quotas.yml"
+    quotas.write_text(
+        quotas.read_text(encoding="utf-8").replace("total: 5800", "total: 5801"), encoding="utf-8"
+    )
+    proj = project / "data/projects/jinqiu-zhuxue-2012.yml"
+    proj.write_text(
+        proj.read_text(encoding="utf-8").replace("category: student-aid", "category: 金秋"), "utf-8"
+    )
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith(
+        "data/projects/jinqiu-zhuxue-2012.yml:2 category: 未知的服务类别 “金秋”"
+    )
+    assert lines[1] == "data/quotas.yml:3 total: 合计应为各工会名额之和 5800，实际填写 5801"
+    assert lines[2] == "共 2 处错误。"
+
+
+def test_check_command_passes_on_the_real_data(project: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "19 个工会，名额合计 5800" in result.output
+
+
+def test_build_fails_on_bad_data_and_names_the_place(project: Path, tmp_path: Path) -> None:
+    quotas = project / "data/quotas.yml"
+    quotas.write_text(
+        quotas.read_text(encoding="utf-8").replace("count: 400", "count: 四百", 1), "utf-8"
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "data/quotas.yml:12 quotas[ganjingzi].count: 应为整数，实际为 “四百”" in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
