@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import date
 from pathlib import Path
 
 from mkdocs.config import base
@@ -14,7 +16,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from .errors import DataErrors
+from .opendata import build_open_data
 from .pages import SNIPPETS, build_pages, render_snippet
+from .photos import build_photos
 from .validate import SiteData, load_site
 
 MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
@@ -30,8 +34,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        today = os.environ.get("VOLUNTEERS_TODAY")  # tests and previews of a past or future date
         try:
-            self.site = load_site(root)
+            self.site = load_site(root, date.fromisoformat(today) if today else None)
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         _teach_segmenter(self.site)
@@ -41,6 +46,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         assert self.site is not None
         for page in build_pages(self.site):
             files.append(File.generated(config, page.uri, content=page.text(self.site)))
+        generated = {**build_open_data(self.site, config.site_url or ""), **build_photos(self.site)}
+        for path, content in generated.items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(

@@ -6,7 +6,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
+from .chart import progress_svg
 from .models import Project, Recognition
+from .progress import totals, union_progress
 from .render import render
 from .validate import SiteData
 
@@ -35,12 +39,23 @@ def project_uri(project_id: str) -> str:
     return f"projects/{project_id}.md"
 
 
+def listing_uri(prefix: str, number: int) -> str:
+    return f"{prefix}/index.md" if number == 1 else f"{prefix}/{number}.md"
+
+
+def recognition_url(site: SiteData, recognition: Recognition) -> str:
+    """Where a recognition is shown: its listing page (by position) and its anchor."""
+    number = site.recognitions.index(recognition) // PAGE_SIZE + 1
+    page = "recognitions/" if number == 1 else f"recognitions/{number}/"
+    return f"{page}#{recognition.id}"
+
+
 def _listing(
     prefix: str, title: str, items: Sequence[Any], template: str, **extra: Any
 ) -> Iterator[Page]:
     """Paginated listing: prefix/index.md, prefix/2.md, …; each page holds at most PAGE_SIZE items."""
     count = max(1, -(-len(items) // PAGE_SIZE))
-    uris = [f"{prefix}/index.md"] + [f"{prefix}/{n}.md" for n in range(2, count + 1)]
+    uris = [listing_uri(prefix, n) for n in range(1, count + 1)]
     for n, uri in enumerate(uris, start=1):
         chunk = items[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
         pager = {
@@ -55,11 +70,19 @@ def _listing(
 
 def build_pages(site: SiteData) -> list[Page]:
     """Every generated page of the site, in a stable order."""
+    rows = union_progress(site)
+    progress = {
+        "rows": rows,
+        "totals": totals(rows),
+        "chart": Markup(progress_svg(rows, "各工会已批准志愿者人数与名额")),
+    }
     pages = [
         Page("services.md", "pages/services.md.j2"),
-        Page("quotas.md", "pages/quotas.md.j2"),
+        Page("quotas.md", "pages/quotas.md.j2", progress),
+        Page("pairing.md", "pages/pairing.md.j2", progress),
         Page("unions/index.md", "pages/unions.md.j2"),
     ]
+    by_row = {row.union.id: row for row in rows}
     by_union: dict[str | None, list[Project]] = {}
     by_category: dict[str, list[Project]] = {}
     for project in site.projects:
@@ -74,6 +97,10 @@ def build_pages(site: SiteData) -> list[Page]:
                 "pages/union.md.j2",
                 {
                     "union": union,
+                    "row": by_row[union.id],
+                    "chart": Markup(
+                        progress_svg([by_row[union.id]], f"{union.name}已批准志愿者人数与名额")
+                    ),
                     "projects": projects[:LATEST],
                     "project_count": len(projects),
                     "recognitions": recognitions,
@@ -120,9 +147,6 @@ def render_snippet(name: str, site: SiteData, uri: str) -> str:
         site=site,
         uri=uri,
         latest_projects=site.projects[:LATEST],
-        latest_recognitions=_latest(site.recognitions),
+        latest_recognitions=site.recognitions[:LATEST],
+        totals=totals(union_progress(site)),
     )
-
-
-def _latest(recognitions: list[Recognition]) -> list[Recognition]:
-    return recognitions[:LATEST]

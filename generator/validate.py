@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +38,10 @@ class SiteData:
     projects: list[Project]
     recognitions: list[Recognition]
     pairing: Pairing | None
+    today: date = field(default_factory=date.today)
+    """The build date: after the campaign's deadline the site says registration has closed."""
+    registration_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Union id → registration status → number of records (counts only reach the site)."""
     warnings: list[DataError] = field(default_factory=list)
 
     def quota_of(self, union_id: str) -> int:
@@ -147,7 +152,7 @@ class _Loader:
         return out
 
 
-def load_site(root: Path) -> SiteData:
+def load_site(root: Path, today: date | None = None) -> SiteData:
     """Load and validate every published data file under `root/data`; raise DataErrors listing all."""
     ld = _Loader(root)
     campaign, _ = ld.one(Campaign, "campaign.yml")
@@ -168,6 +173,7 @@ def load_site(root: Path) -> SiteData:
         check.ref(doc, ("category",), project.category, categories, "服务类别")
     for recognition, doc in recognitions:
         check.ref(doc, ("union",), recognition.union, unions, "工会")
+        check.photo(doc, recognition.photo, root)
     if pairing and pairing_doc:
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
@@ -185,6 +191,7 @@ def load_site(root: Path) -> SiteData:
             (r for r, _ in recognitions), key=lambda r: (r.awarded_on, r.id), reverse=True
         ),
         pairing=pairing,
+        today=today or date.today(),
         warnings=ld.report.warnings,
     )
 
@@ -213,6 +220,22 @@ class _References:
             field_path(doc, loc),
             f"未知的{what} “{value}”（可选：{choices}{more}）",
         )
+
+    def photo(self, doc: Document, name: str | None, root: Path) -> None:
+        if name is None:
+            return
+        file = root / "data" / "recognitions" / "photos" / name
+        if "/" in name or "\\" in name or not file.is_file():
+            self.report.error(
+                doc.path,
+                doc.line(("photo",)),
+                "photo",
+                f"找不到照片文件 data/recognitions/photos/{name}",
+            )
+        elif file.suffix.lower() not in {".jpg", ".jpeg", ".png", ".webp"}:
+            self.report.error(
+                doc.path, doc.line(("photo",)), "photo", "照片应为 JPG、PNG 或 WebP 格式"
+            )
 
     def quotas(self, table: QuotaTable, doc: Document, campaign: Campaign | None) -> None:
         seen: set[str] = set()
