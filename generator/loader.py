@@ -18,6 +18,8 @@ from .errors import DataError, DataErrors
 
 Loc = tuple[str | int, ...]
 
+# libyaml's parser when PyYAML was built with it (ten times faster on 50,000 registrations).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DEPTH = 50
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -129,10 +131,20 @@ class _Builder:
         return result
 
 
+def _compose(text: str) -> list[Node]:
+    """libyaml for speed; on an error, the pure-Python parser again for its clearer message."""
+    try:
+        return list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def parse(text: str, path: str) -> Document:
     """Parse YAML text into a Document; raise DataErrors (with the line) if it is malformed."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.YAMLError as exc:
         raise _error(path, _mark_line(exc), f"YAML 格式错误：{_problem(exc)}") from None
     except (RecursionError, ValueError) as exc:

@@ -22,6 +22,7 @@ from .models import (
     Recognition,
     Union,
 )
+from .registrations import load_records
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -178,6 +179,7 @@ def load_site(root: Path, today: date | None = None) -> SiteData:
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
+    records = load_records(root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report)
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(
@@ -192,6 +194,7 @@ def load_site(root: Path, today: date | None = None) -> SiteData:
         ),
         pairing=pairing,
         today=today or date.today(),
+        registration_counts=records.counts(),
         warnings=ld.report.warnings,
     )
 
