@@ -1,0 +1,151 @@
+"""The build's privacy guard: finds full ID numbers and personal mobiles in everything under site/."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .identity import PersonalNumber, find_personal_numbers
+
+TEXT_SUFFIXES = frozenset(
+    {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
+)
+"""Files read as UTF-8 text. Images and fonts carry no text a reader could copy."""
+
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|code|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.IGNORECASE
+)
+_TAG = re.compile(r"<[^>]*>")
+# Table cells and paragraphs joined by one space could line up as a spaced mobile number
+# (search indexes flatten tables so): a spaced mobile counts only in the groupings people write.
+_MOBILE_GROUPS = {(11,), (3, 4, 4), (3, 8), (7, 4)}
+_LABELS = {"id": "完整身份证号（校验位有效）", "mobile": "个人手机号"}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One personal number found in one published file; the number itself is kept only masked."""
+
+    path: str
+    """The file, as `site/<path under site_dir>` (POSIX)."""
+    line: int | None
+    kind: str
+    """`id` or `mobile`."""
+    masked: str
+    """e.g. 210202********123X or 138****5678 — never the full number."""
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: 发现疑似{_LABELS[self.kind]} {self.masked}，不得发布"
+
+
+def scan_site(site_dir: Path) -> list[Finding]:
+    """Every full ID number or personal mobile in the files under `site_dir`, sorted by file."""
+    site_dir = Path(site_dir)
+    findings: set[Finding] = set()
+    for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        shown = f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
+        for text, numbered in _texts(file):
+            for item in _personal_numbers(text):
+                line = text.count("\n", 0, item.start) + 1 if numbered else None
+                findings.add(Finding(shown, line, item.kind, item.masked))
+    return sorted(findings)
+
+
+def scan_text(text: str, path: str) -> list[Finding]:
+    """The findings in one text (e.g. a page before it is written), named as `path`."""
+    return [
+        Finding(path, text.count("\n", 0, item.start) + 1, item.kind, item.masked)
+        for item in _personal_numbers(text)
+    ]
+
+
+def _personal_numbers(text: str) -> list[PersonalNumber]:
+    return [item for item in find_personal_numbers(text) if _plausible(text, item)]
+
+
+def _plausible(text: str, item: PersonalNumber) -> bool:
+    if item.kind != "mobile":
+        return True
+    written = re.sub(r"^(?:\+|00)?86[\s\-]?", "", text[item.start : item.end])
+    return tuple(len(g) for g in re.split(r"[\s\-]", written)) in _MOBILE_GROUPS
+
+
+def _texts(file: Path) -> Iterator[tuple[str, bool]]:
+    """The texts a reader could get out of a file, each with whether its lines are the file's."""
+    suffix = file.suffix.lower()
+    if suffix == ".gz":
+        raw = gzip.decompress(file.read_bytes())
+        yield raw.decode("utf-8", errors="replace"), False
+    elif suffix in TEXT_SUFFIXES:
+        text = file.read_bytes().decode("utf-8", errors="replace")
+        yield text, True
+        yield from _decoded(text, suffix)
+    elif suffix == ".pdf":
+        yield _pdf_text(file.read_bytes()), False
+    elif suffix == ".xlsx":
+        yield _xlsx_text(file.read_bytes()), False
+
+
+def _plain(markup: str) -> str:
+    """Markup as a reader sees it: inline tags vanish, block tags part what they held."""
+    return html.unescape(_TAG.sub("\n\n", _INLINE_TAG.sub("", markup)))
+
+
+def _decoded(text: str, suffix: str) -> Iterator[tuple[str, bool]]:
+    """What escaping could hide from a scan of the raw text: markup between digits, entities
+    (`&#49;`), JSON's `\\uXXXX`. Each string on a line of its own so two never join."""
+    if suffix in {".html", ".htm", ".xml", ".svg"}:
+        yield _plain(text), False
+    elif suffix in {".json", ".webmanifest"}:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return
+        strings = list(_strings(data))
+        yield "\n".join(strings), False
+        # The search index holds pages as HTML fragments.
+        yield "\n".join(_plain(s) for s in strings if "<" in s), False
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _pdf_text(raw: bytes) -> str:
+    # Imported here: pypdf is needed only when the site has PDFs.
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(raw))
+    parts = [page.extract_text() or "" for page in reader.pages]
+    fields = reader.get_fields() or {}
+    parts += [str(f.get("/V", "")) for f in fields.values()]
+    metadata = reader.metadata or {}
+    parts += [str(v) for v in metadata.values()]
+    return "\n".join(parts)
+
+
+def _xlsx_text(raw: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        parts = [
+            book.read(name).decode("utf-8", errors="replace")
+            for name in book.namelist()
+            if name.endswith(".xml")
+        ]
+    return "\n".join(_plain(p) for p in parts)
