@@ -40,3 +40,7 @@ def check(root: Path) -> None:
         f"数据校验通过：{len(site.unions)} 个工会，名额合计 {site.quotas.total}，"
         f"{len(site.projects)} 个服务项目，{len(site.recognitions)} 项表彰。"
     )
+
+from intake.cli import intake  # noqa: E402
+
+main.add_command(intake)

@@ -1,0 +1,1 @@
+"""Online submissions (Google Sheet, CSV, XLSX) → validated YAML records for review."""

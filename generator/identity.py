@@ -1,0 +1,181 @@
+"""Resident ID numbers and phones: check, mask, keyed hash, and a scanner for leaked numbers (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# GB 11643-1999 §5.2 / ISO 7064 MOD 11-2: weights of the first 17 digits and the check table.
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+
+# GB/T 2260 province-level codes (first two digits). The full county table changes every year
+# and old numbers are never reissued, so only the province is checked, and only as a warning.
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83".split()
+)
+
+MIN_AGE = 16
+"""Younger applicants are refused outright."""
+ADULT_AGE = 18
+"""From MIN_AGE up to this age a guardian's consent is required (volunteer rules, PIPL art. 31)."""
+
+
+class IdNumberError(ValueError):
+    """The text is not a valid resident ID number; the message is Chinese and never repeats it."""
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    """A checked 18-character ID number and what it encodes."""
+
+    number: str
+    birth: date
+    male: bool
+    legacy: bool = False
+    """True when it was written as a pre-1999 15-digit number and converted."""
+
+    @property
+    def area(self) -> str:
+        return self.number[:6]
+
+    @property
+    def known_province(self) -> bool:
+        return self.number[:2] in PROVINCES
+
+    @property
+    def masked(self) -> str:
+        return mask_id(self.number)
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth, day)
+
+    def __repr__(self) -> str:  # never show the number in a traceback or log
+        return f"ResidentId({self.masked})"
+
+
+def check_char(first17: str) -> str:
+    """The 18th character for 17 digits (ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def _birth(text: str) -> date | None:
+    try:
+        born = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+    return born if born.year >= 1900 else None
+
+
+def convert_legacy(number15: str) -> str:
+    """A 15-digit number (area + YYMMDD + sequence) as its 18-character form (born 19xx)."""
+    first17 = number15[:6] + "19" + number15[6:]
+    return first17 + check_char(first17)
+
+
+def parse_resident_id(text: str) -> ResidentId:
+    """Check an ID number (18 characters, or 15 legacy digits); raise IdNumberError if invalid."""
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if not compact:
+        raise IdNumberError("身份证号为空")
+    legacy = False
+    if re.fullmatch(r"[0-9]{15}", compact):
+        compact, legacy = convert_legacy(compact), True
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", compact):
+        raise IdNumberError(
+            f"身份证号应为 18 位（最后一位可为 X），实际为 {len(compact)} 个字符"
+            if len(compact) != 18
+            else "身份证号只能含数字，最后一位可为 X"
+        )
+    born = _birth(compact[6:14])
+    if born is None:
+        raise IdNumberError("身份证号中的出生日期不存在")
+    if compact[17] != check_char(compact[:17]):
+        raise IdNumberError("身份证号校验位不正确（可能有数字填错）")
+    return ResidentId(compact, born, male=int(compact[16]) % 2 == 1, legacy=legacy)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Full years of age on `day`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def mask_id(number: str) -> str:
+    """210202********123X: area code and the last four kept, the birth date hidden."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(e164: str) -> str:
+    """138****5678 for a mobile; 0411-****0421 for a landline (a home line is personal too)."""
+    national = e164.removeprefix("+86")
+    if re.fullmatch(r"1[3-9][0-9]{9}", national):
+        return f"{national[:3]}****{national[-4:]}"
+    area_len = 2 if national[:1] in "12" else 3
+    return f"0{national[:area_len]}-****{national[-4:]}"
+
+
+def keyed_hash(key: bytes, kind: str, value: str) -> str:
+    """HMAC-SHA256 of `kind:value`: equal people match, and without the key nobody can test a guess."""
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+# Python's \d matches full-width digits too, which is what we want in a scanner.
+_ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_MOBILE_CANDIDATE = re.compile(
+    r"(?<![\d*])(?:(?:\+|00)?86[\s\-]?)?(1[3-9]\d(?:[\s\-]?\d){8})(?![\d*])"
+)
+
+
+@dataclass(frozen=True)
+class PersonalNumber:
+    """Where a full personal number sits in a text, and its masked form (never the number)."""
+
+    kind: str
+    """`id` or `mobile`."""
+    start: int
+    end: int
+    masked: str
+
+    def __str__(self) -> str:
+        label = "身份证号" if self.kind == "id" else "手机号"
+        return f"{label} {self.masked}（第 {self.start + 1} 个字符起）"
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(int(c)) if c.isdigit() else c.upper() for c in text)
+
+
+def find_personal_numbers(text: str) -> list[PersonalNumber]:
+    """Every full ID number (valid check digit and birth date) and personal mobile in `text`."""
+    found: list[PersonalNumber] = []
+    for match in _ID_CANDIDATE.finditer(text):
+        number = _ascii_digits(match.group())
+        if _birth(number[6:14]) is not None and number[17] == check_char(number[:17]):
+            found.append(PersonalNumber("id", match.start(), match.end(), mask_id(number)))
+    taken = [(f.start, f.end) for f in found]
+    for match in _MOBILE_CANDIDATE.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        digits = re.sub(r"\D", "", _ascii_digits(match.group(1)))
+        found.append(
+            PersonalNumber("mobile", match.start(), match.end(), mask_phone("+86" + digits))
+        )
+    return sorted(found, key=lambda f: f.start)
+
+
+def redact(text: str) -> str:
+    """`text` with every full personal number replaced by its masked form."""
+    found = find_personal_numbers(text)
+    if not found:
+        return text
+    out, last = [], 0
+    for item in found:
+        out += [text[last : item.start], item.masked]
+        last = item.end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,163 @@
+"""`volunteers intake`: the only place in intake that prints or exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+import click
+
+from . import gitbranch, report, sources
+from .columns import Mapping
+from .errors import IntakeError
+from .pipeline import DUPLICATE, EXISTING, REJECTED, WRITTEN, Progress, RunResult, run
+from .store import Store
+
+MIN_KEY_LENGTH = 16
+
+
+def hmac_key() -> bytes:
+    """INTAKE_HMAC_KEY from the environment; without it nothing can be de-duplicated safely."""
+    key = os.environ.get("INTAKE_HMAC_KEY", "")
+    if len(key) < MIN_KEY_LENGTH:
+        raise IntakeError(
+            f"未设置 INTAKE_HMAC_KEY（至少 {MIN_KEY_LENGTH} 个字符的密钥，放在环境变量中，不要写进仓库）："
+            "没有它无法生成去重散列，本次未写入任何文件"
+        )
+    return key.encode()
+
+
+@contextmanager
+def _progress(enabled: bool, total: int | None) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; nothing at all otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True) as bar:
+        task = bar.add_task("读取", total=total)
+
+        def update(result: RunResult) -> None:
+            bar.update(
+                task,
+                completed=result.rows,
+                description=f"已读 {result.rows} 行：新导入 {result.total(WRITTEN)}，有误 {result.total(REJECTED)}",
+            )
+
+        yield update
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+@click.command("intake")
+@click.argument("kind", type=click.Choice(["registrations", "proposals"]))
+@click.option("--sheet", metavar="KEY", help="Google 表格的 KEY（网址中 /d/ 与 /edit 之间的部分）。")
+@click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="导出的 .csv（UTF-8 或 GB18030）或 .xlsx 文件。",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="项目的 data 目录。",
+)
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="把审核摘要（Markdown）写入此文件。")
+@click.option("--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。")
+@click.option("--branch", metavar="NAME", help="把新记录提交到此分支（不存在则从当前 HEAD 创建），工作区不变。")
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。")
+@click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="服务账号 JSON（默认取 GOOGLE_APPLICATION_CREDENTIALS）；须放在仓库之外。",
+)
+def intake(
+    kind: str,
+    sheet: str | None,
+    worksheet: str | None,
+    file: Path | None,
+    data_dir: Path,
+    report_file: Path | None,
+    mark_imported: bool,
+    branch: str | None,
+    mapping: Path | None,
+    credentials: Path | None,
+) -> None:
+    """导入网上报名（registrations）或服务项目申报（proposals），写成待审核的 YAML 记录。"""
+    try:
+        result = _intake(
+            kind, sheet, worksheet, file, data_dir, report_file, mark_imported, branch, mapping, credentials
+        )
+    except IntakeError as exc:
+        click.echo(f"导入失败：{exc}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{report.title(result)}：已导入过 {result.total(EXISTING)}，重复 {result.total(DUPLICATE)}，"
+        f"有误 {result.total(REJECTED)}（共读取 {result.rows} 行）。"
+    )
+
+
+def _intake(
+    kind: str,
+    sheet: str | None,
+    worksheet: str | None,
+    file: Path | None,
+    data_dir: Path,
+    report_file: Path | None,
+    mark_imported: bool,
+    branch: str | None,
+    mapping_file: Path | None,
+    credentials: Path | None,
+) -> RunResult:
+    key = hmac_key()
+    if (sheet is None) == (file is None):
+        raise IntakeError("请指定 --sheet KEY 或 --file PATH 之一")
+    if mark_imported and sheet is None:
+        raise IntakeError("--mark-imported 只能与 --sheet 一起使用")
+    if credentials is not None and credentials.resolve().is_relative_to(data_dir.resolve().parent):
+        raise IntakeError("凭据文件不能放在项目目录中（以免提交进仓库）；请放到仓库之外")
+    mapping = Mapping.load(mapping_file)
+    if sheet is not None:
+        table = sources.open_sheet(sheet, worksheet, credentials, mapping.status_column)
+    else:
+        assert file is not None
+        table = sources.open_file(file, worksheet)
+    with _progress(sys.stderr.isatty(), table.total) as progress:
+        if branch is None:
+            result = run(kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress)
+        else:
+            with Store(data_dir) if data_dir.is_dir() else nullcontext(), gitbranch.review_worktree(
+                data_dir, branch
+            ) as tree:
+                result = run(
+                    kind,
+                    table,
+                    tree.data_dir(data_dir),
+                    key,
+                    mapping,
+                    keep_statuses=mark_imported,
+                    progress=progress,
+                )
+                if result.written:
+                    rel = tree.data_dir(data_dir).relative_to(tree.path)
+                    gitbranch.commit(tree, [rel / p for p in result.written], report.commit_message(result))
+    if report_file is not None:
+        _write_atomic(report_file, report.render(result))
+    if mark_imported and table.sheet is not None:
+        sources.write_status(table.sheet, result.status_column, mapping.status_column, result.statuses)
+    return result

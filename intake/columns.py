@@ -1,0 +1,138 @@
+"""The form's columns per kind of submission, and matching a header row to them by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import IntakeError
+from .normalize import header_key
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    """The label on the printable form, which is also the default header."""
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    free_text: bool = False
+    """Shown to people as written: checked for formula-like starts and personal numbers."""
+
+
+REGISTRATION = (
+    Column("submitted", "时间戳记", aliases=("时间戳", "提交时间", "Timestamp")),
+    Column("name", "姓名", free_text=True),
+    Column("gender", "性别"),
+    Column("political_status", "政治面貌"),
+    Column("id_number", "身份证号", aliases=("身份证号码", "公民身份号码")),
+    Column("phone", "联系电话", aliases=("手机号码", "电话")),
+    Column("work_start", "参加工作时间", required=False),
+    Column("education", "学历", required=False),
+    Column("health", "健康状况", required=False),
+    Column("employer", "工作单位", required=False, free_text=True),
+    Column("skills", "特长", required=False, free_text=True),
+    Column("resume", "工作简历", required=False, free_text=True),
+    Column("union", "所属工会"),
+    Column("categories", "服务意向", required=False),
+    Column("application", "本人申请", required=False, free_text=True),
+    Column("consent", "个人信息处理同意"),
+    Column("guardian_consent", "监护人同意", required=False),
+)
+
+PROPOSAL = (
+    Column("submitted", "时间戳记", aliases=("时间戳", "提交时间", "Timestamp")),
+    Column("title", "项目名称", free_text=True),
+    Column("category", "服务类别"),
+    Column("origin", "提出方", required=False),
+    Column("proposer", "提出单位或个人", aliases=("提出人", "提出单位"), free_text=True),
+    Column("union", "承接工会", required=False),
+    Column("place", "服务地点", free_text=True),
+    Column("start", "开始日期"),
+    Column("end", "结束日期", required=False),
+    Column("summary", "项目简介", required=False, free_text=True),
+    Column("description", "项目内容", free_text=True),
+    Column("contact_office", "联系部门", free_text=True),
+    Column("contact_phone", "联系电话"),
+)
+
+KINDS = {"registrations": REGISTRATION, "proposals": PROPOSAL}
+STATUS_LABEL = "导入状态"
+"""The column --mark-imported writes into (created after the last column when missing)."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping file: the sheet's own header → our label, and the status column's name."""
+
+    rename: dict[str, str]
+    status_column: str = STATUS_LABEL
+
+    @classmethod
+    def load(cls, path: Path | None) -> Mapping:
+        if path is None:
+            return cls({})
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise IntakeError(f"无法读取列名对照文件 {path}：{type(exc).__name__}") from None
+        columns = data.get("columns", {}) if isinstance(data, dict) else None
+        status = data.get("status_column", STATUS_LABEL) if isinstance(data, dict) else None
+        if not isinstance(columns, dict) or not isinstance(status, str):
+            raise IntakeError(
+                f"列名对照文件 {path} 格式应为 columns: {{表格中的列名: 表单列名}}，"
+                "可选 status_column: 列名"
+            )
+        return cls({header_key(str(k)): header_key(str(v)) for k, v in columns.items()}, status)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field sits in the rows (0-based), and where the status column is."""
+
+    index: dict[str, int]
+    status_index: int | None
+    width: int
+    ignored: tuple[str, ...]
+
+    def value(self, row: list[str], field: str) -> str | None:
+        """The raw cell of `field`, '' when the row is short, None when the column is absent."""
+        i = self.index.get(field)
+        if i is None:
+            return None
+        return row[i] if i < len(row) else ""
+
+
+def match_header(header: list[str], kind: str, mapping: Mapping) -> Layout:
+    """Each column found by name; a missing required column or a repeated name is fatal."""
+    columns = KINDS[kind]
+    by_name: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.label, *column.aliases):
+            by_name[header_key(name)] = column
+    index: dict[str, int] = {}
+    status_index, ignored = None, []
+    status_key = header_key(mapping.status_column)
+    for i, cell in enumerate(header):
+        key = mapping.rename.get(header_key(cell), header_key(cell))
+        if not key:
+            continue
+        if key == status_key:
+            status_index = i
+            continue
+        column = by_name.get(key)
+        if column is None:
+            ignored.append(cell.strip())
+            continue
+        if column.field in index:
+            raise IntakeError(f"表头中“{column.label}”一列出现了两次（第 {i + 1} 列）")
+        index[column.field] = i
+    missing = [c.label for c in columns if c.required and c.field not in index]
+    if missing:
+        found = "、".join(h.strip() for h in header if h.strip()) or "（空）"
+        raise IntakeError(
+            f"表头缺少必填列：{'、'.join(missing)}（表头现有：{found}；可用 --mapping 指定列名对照）"
+        )
+    return Layout(index, status_index, len(header), tuple(ignored))

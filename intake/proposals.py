@@ -1,0 +1,99 @@
+"""Rows → validated project proposals (section 四.3 of the notice) or rejections (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from generator.identity import keyed_hash
+from generator.models import ProjectOrigin
+from generator.records import Proposal
+
+from .columns import PROPOSAL
+from .normalize import lookup_key, parse_date
+from .records import Accepted, Lookups, Rejected, RowCheck, cleaned, record_id
+
+COLUMNS = {c.field: c for c in PROPOSAL}
+ORIGINS = {
+    "市总工会": ProjectOrigin.city,
+    "市总": ProjectOrigin.city,
+    "工会": ProjectOrigin.union,
+    "工会组织": ProjectOrigin.union,
+    "各级工会组织": ProjectOrigin.union,
+    "单位": ProjectOrigin.union,
+    "志愿者": ProjectOrigin.volunteer,
+    "个人": ProjectOrigin.volunteer,
+    **{o.value: o for o in ProjectOrigin},
+}
+
+
+def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | Rejected | None:
+    """One form row → a pending Proposal, a rejection, or None for a blank row."""
+    values = cleaned(raw)
+    if not any(values.values()):
+        return None
+    check = RowCheck(row, COLUMNS)
+    check.free_text(values)
+    stamp = check.timestamp(values)
+    data: dict[str, Any] = {
+        "id": "pending",
+        "submitted": stamp or datetime(2000, 1, 1),
+        "row": row,
+        "hash": "0" * 64,
+        "category": "unknown",
+        "origin": ProjectOrigin.union,
+        "start": "2000-01-01",
+    }
+    for name in ("title", "proposer", "place", "summary", "description"):
+        if values.get(name):
+            data[name] = values[name]
+
+    text = values.get("category", "")
+    if not text:
+        check.problem("category", "不能为空")
+    elif (category := ctx.category(text)) is None:
+        names = "、".join(c.name for c in ctx.site.categories.values())
+        check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）")
+    else:
+        data["category"] = category
+    if values.get("origin"):
+        origin = ORIGINS.get(lookup_key(values["origin"]))
+        if origin is None:
+            check.problem("origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）")
+        data["origin"] = origin or ProjectOrigin.union
+    if values.get("union"):
+        union = ctx.union(values["union"])
+        if union is None:
+            check.problem(
+                "union", f"未知的工会“{values['union'][:30]}”（可填工会名称或简称：{ctx.union_hint()}）"
+            )
+        data["union"] = union
+    for name in ("start", "end"):
+        if values.get(name):
+            day = parse_date(values[name])
+            if day is None:
+                check.problem(name, f"无法识别的日期“{values[name][:20]}”（如 2012-08-01）")
+            else:
+                data[name] = day
+        elif name == "start":
+            check.problem(name, "不能为空")
+    contact = {"office": values.get("contact_office") or None}
+    if values.get("contact_phone"):
+        contact["phone"] = values["contact_phone"]
+    data["contact"] = contact
+    if not values.get("contact_office"):
+        check.problem("contact_office", "不能为空")
+    if not values.get("contact_phone"):
+        check.problem("contact_phone", "不能为空")
+
+    identity = f"{lookup_key(values.get('title', ''))}|{lookup_key(values.get('proposer', ''))}"
+    data["hash"] = keyed_hash(ctx.key, "proposal", identity)
+    if stamp is not None:
+        data["id"] = record_id(stamp, ctx.key, identity)
+    data["warnings"] = check.warnings
+    record = check.validate(Proposal, data)
+    name = values.get("title", "")[:30]
+    if record is None:
+        return Rejected(row, name, check.problems)
+    assert isinstance(record, Proposal)
+    return Accepted(row, record, record.hash, name, record.union)

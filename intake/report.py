@@ -1,0 +1,80 @@
+"""The Markdown summary of a run, used as the review pull request's body (names only, no numbers)."""
+
+from __future__ import annotations
+
+import re
+
+from generator.identity import redact
+
+from .pipeline import DUPLICATE, EXISTING, REJECTED, WRITTEN, Note, RunResult
+
+KIND_LABELS = {"registrations": "报名记录", "proposals": "服务项目申报"}
+MAX_LINES = 200
+"""Per section: GitHub refuses a pull-request body over 65,536 characters."""
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~#@])")
+
+
+def md(text: str) -> str:
+    """Plain text for Markdown: no markup, no HTML, no personal number."""
+    text = redact(text).replace("&", "&amp;").replace("<", "&lt;").replace("\n", " ")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def title(result: RunResult) -> str:
+    return f"网上报名导入：新增 {result.total(WRITTEN)} 条{KIND_LABELS[result.kind]}"
+
+
+def commit_message(result: RunResult) -> str:
+    lines = [title(result), ""]
+    for union, count in _per_union(result, WRITTEN):
+        lines.append(f"- {union}：{count} 条")
+    return "\n".join(lines).strip() + "\n"
+
+
+def _per_union(result: RunResult, outcome: str) -> list[tuple[str, int]]:
+    counts = [(u, n) for (u, o), n in result.counts.items() if o == outcome and n]
+    return [(result.union_names.get(u, u or "（未指定）"), n) for u, n in sorted(counts)]
+
+
+def _notes(heading: str, notes: list[Note]) -> list[str]:
+    if not notes:
+        return []
+    lines = [f"### {heading}（{len(notes)}）", ""]
+    for note in notes[:MAX_LINES]:
+        who = f"（{md(note.name)}）" if note.name else ""
+        lines.append(f"- 第 {note.row} 行{who}：{md(note.text)}")
+    if len(notes) > MAX_LINES:
+        lines.append(f"- ……另有 {len(notes) - MAX_LINES} 行，见导入日志")
+    return [*lines, ""]
+
+
+def render(result: RunResult) -> str:
+    """The whole report; every cell and line goes through md()."""
+    unions = sorted({u for u, _ in result.counts} - {""})
+    lines = [
+        f"## {title(result)}",
+        "",
+        f"来源：{md(result.source)}；读取 {result.rows} 行（空行不计）。"
+        f"新导入 {result.total(WRITTEN)}，已导入过 {result.total(EXISTING)}，"
+        f"重复 {result.total(DUPLICATE)}，有误 {result.total(REJECTED)}。",
+        "",
+    ]
+    if unions:
+        lines += ["| 工会 | 新导入 | 已导入过 | 重复 |", "|---|---:|---:|---:|"]
+        for union in unions:
+            name = md(result.union_names.get(union, union))
+            row = [result.counts[union, o] for o in (WRITTEN, EXISTING, DUPLICATE)]
+            lines.append(f"| {name} | {' | '.join(map(str, row))} |")
+        totals = [result.total(o) for o in (WRITTEN, EXISTING, DUPLICATE)]
+        lines += [f"| 合计 | {' | '.join(map(str, totals))} |", ""]
+    lines += _notes("有误的行", result.rejected)
+    lines += _notes("重复", result.duplicates)
+    lines += _notes("请审核时留意", result.warnings)
+    if result.ignored_columns:
+        lines += [f"未使用的列：{md('、'.join(result.ignored_columns))}", ""]
+    lines += [
+        "新记录的状态均为 pending（待审核）。身份证号和电话只以脱敏形式和密钥散列保存；"
+        "有误的行请在表单中更正后重新导入。",
+        "",
+    ]
+    return "\n".join(lines)

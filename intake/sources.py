@@ -1,0 +1,339 @@
+"""Where submissions come from: a Google Sheet (the only gspread user), CSV or XLSX, as text rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import ipaddress
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as clock
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from gspread import Client
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from .errors import IntakeError
+
+GOOGLE_ORIGIN = "https://sheets.googleapis.com"
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+RETRYABLE = {429, 500, 502, 503, 504}
+Row = tuple[int, list[str]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries: a permanent failure must end the whole run well within a minute."""
+
+    attempts: int = 4
+    backoff: float = 1.0
+    """First wait in seconds, doubled each time, unless the server sends Retry-After."""
+    timeout: float = 15.0
+    """Per request (connect and read)."""
+    deadline: float = 45.0
+    """Seconds from the first request after which no further attempt is started."""
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+@dataclass
+class SheetHandle:
+    http: SheetsHTTPClient
+    key: str
+    title: str
+    status: dict[int, str] = field(default_factory=dict)
+    """The status column's current text per row (when the column exists)."""
+
+
+@dataclass
+class Table:
+    """A header and an iterator over (sheet row number, cells as text)."""
+
+    header: list[str]
+    rows: Iterator[Row]
+    source: str
+    total: int | None = None
+    sheet: SheetHandle | None = None
+
+
+class SheetsHTTPClient(HTTPClient):
+    """gspread's client with SHEETS_API_URL as origin, a timeout and our own bounded retry.
+
+    gspread 6.2.1's BackOffHTTPClient ignores Retry-After and can recurse ~1,000 times."""
+
+    origin: str | None = None
+    policy: RetryPolicy = DEFAULT_POLICY
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
+        super().__init__(auth, session)
+        self.started: float | None = None
+        self.reads = 0
+        self.writes = 0
+
+    def request(  # type: ignore[override]
+        self,
+        method: str,
+        endpoint: str,
+        params: Any = None,
+        data: Any = None,
+        json: Any = None,
+        files: Any = None,
+        headers: Any = None,
+    ) -> requests.Response:
+        if self.origin and endpoint.startswith(GOOGLE_ORIGIN):
+            endpoint = self.origin.rstrip("/") + endpoint[len(GOOGLE_ORIGIN) :]
+        if self.started is None:
+            self.started = time.monotonic()
+        deadline = self.started + self.policy.deadline
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = max(0.5, deadline - time.monotonic())
+            response: requests.Response | None = None
+            try:
+                response = self.session.request(
+                    method=method,
+                    url=endpoint,
+                    params=params,
+                    data=data,
+                    json=json,
+                    files=files,
+                    headers=headers,
+                    timeout=min(self.policy.timeout, remaining),
+                )
+            except requests.Timeout:
+                failure = "请求超时"
+            except requests.ConnectionError:
+                failure = "无法连接"
+            if response is not None:
+                if response.ok:
+                    if method.lower() == "get":
+                        self.reads += 1
+                    else:
+                        self.writes += 1
+                    return response
+                if response.status_code not in RETRYABLE:
+                    raise APIError(response)
+                failure = f"HTTP {response.status_code}"
+            wait = _retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
+            if attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
+                raise IntakeError(
+                    f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败；本次未写入任何文件，请稍后再试"
+                )
+            self.sleep(wait)
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now().astimezone()).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def sheets_client(credentials: Path | None, policy: RetryPolicy | None = None) -> SheetsHTTPClient:
+    """The HTTP client for the Sheets API: SHEETS_API_URL on loopback needs no credentials."""
+    origin = os.environ.get("SHEETS_API_URL") or None
+    if origin and is_loopback(origin):
+        client = Client(None, session=requests.Session(), http_client=SheetsHTTPClient)  # type: ignore[arg-type]
+    else:
+        path = credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        if not path:
+            raise IntakeError(
+                "缺少 Google 服务账号凭据：请设置 GOOGLE_APPLICATION_CREDENTIALS 或使用 --credentials"
+            )
+        from google.oauth2.service_account import Credentials
+
+        try:
+            creds = Credentials.from_service_account_file(str(path), scopes=SCOPES)
+        except (OSError, ValueError) as exc:
+            raise IntakeError(f"无法读取服务账号凭据文件：{type(exc).__name__}") from None
+        client = Client(creds, http_client=SheetsHTTPClient)
+    http = client.http_client
+    assert isinstance(http, SheetsHTTPClient)
+    http.origin = origin
+    http.policy = policy or DEFAULT_POLICY
+    return http
+
+
+def _api_error(exc: APIError, key: str) -> IntakeError:
+    code = exc.response.status_code
+    if code == 404:
+        return IntakeError(f"找不到表格 {key}：请检查 --sheet，并确认已把表格共享给服务账号")
+    if code == 403:
+        return IntakeError(f"无权访问表格 {key}：请把表格共享给服务账号（client_email）")
+    return IntakeError(f"Google 表格接口错误 HTTP {code}；本次未写入任何文件")
+
+
+def open_sheet(
+    key: str, worksheet: str | None, credentials: Path | None, status_label: str
+) -> Table:
+    """Two read requests: the spreadsheet's metadata, then the whole worksheet's values."""
+    http = sheets_client(credentials)
+    try:
+        meta = http.fetch_sheet_metadata(key)
+        titles = [s.get("properties", {}).get("title", "") for s in meta.get("sheets", [])]
+        if not titles:
+            raise IntakeError(f"表格 {key} 中没有工作表")
+        if worksheet is not None and worksheet not in titles:
+            raise IntakeError(f"找不到工作表“{worksheet}”（现有：{'、'.join(titles)}）")
+        title = worksheet or titles[0]
+        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        values = http.values_get(key, absolute_range_name(title), params=params).get("values", [])
+    except APIError as exc:
+        raise _api_error(exc, key) from None
+    except (ValueError, AttributeError, TypeError):
+        raise IntakeError("Google 表格接口返回了无法解析的数据（不是有效的 JSON）") from None
+    if not values:
+        raise IntakeError(f"工作表“{title}”是空的（第 1 行应为表头）")
+    grid = [[str(v) for v in row] for row in values]
+    handle = SheetHandle(http, key, title)
+    return Table(
+        grid[0],
+        iter(list(enumerate(grid[1:], start=2))),
+        f"Google 表格 {key} / {title}",
+        len(grid) - 1,
+        handle,
+    )
+
+
+def write_status(handle: SheetHandle, column: int, label: str, outcomes: dict[int, str]) -> None:
+    """All outcomes in one values:batchUpdate, RAW so nothing is read as a formula."""
+    last = max([*outcomes, *handle.status, 1])
+    letter = rowcol_to_a1(1, column + 1).rstrip("0123456789")
+    cells = [[label]] + [[outcomes.get(r, handle.status.get(r, ""))] for r in range(2, last + 1)]
+    body = {
+        "valueInputOption": "RAW",
+        "data": [
+            {
+                "range": absolute_range_name(handle.title, f"{letter}1:{letter}{last}"),
+                "majorDimension": "ROWS",
+                "values": cells,
+            }
+        ],
+    }
+    try:
+        handle.http.values_batch_update(handle.key, body)
+    except APIError as exc:
+        raise IntakeError(f"回写导入状态失败：HTTP {exc.response.status_code}") from None
+
+
+def open_file(path: Path, worksheet: str | None = None) -> Table:
+    """A .csv (UTF-8 with or without BOM, or GB18030) or .xlsx export, every value as text."""
+    if not path.is_file():
+        raise IntakeError(f"找不到文件 {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv(path)
+    if suffix in {".xlsx", ".xlsm"}:
+        return _xlsx(path, worksheet)
+    raise IntakeError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv 或 .xlsx")
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 if the whole file decodes as UTF-8 (checked in chunks), else GB18030."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 16):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv(path: Path) -> Table:
+    encoding = _encoding(path)
+    handle = path.open(encoding=encoding, newline="", errors="strict")
+    reader = csv.reader(handle)
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        handle.close()
+        raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
+
+    def rows() -> Iterator[Row]:
+        with handle:
+            try:
+                for number, row in enumerate(reader, start=2):
+                    yield number, row
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
+
+    return Table(header, rows(), f"文件 {path.name}")
+
+
+def cell_text(value: Any) -> str:
+    """An XLSX cell as the text a person typed: 2012-07-10 15:30:00, 13, never 13.0."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date | clock):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx(path: Path, worksheet: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
+            book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
+    if worksheet is not None and worksheet not in book.sheetnames:
+        book.close()
+        raise IntakeError(f"找不到工作表“{worksheet}”（现有：{'、'.join(book.sheetnames)}）")
+    sheet = book[worksheet] if worksheet else book.worksheets[0]
+    cells = sheet.iter_rows(values_only=True)
+    header = [cell_text(v) for v in next(cells, ())]
+    if not any(header):
+        book.close()
+        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
+
+    def rows() -> Iterator[Row]:
+        try:
+            for number, row in enumerate(cells, start=2):
+                yield number, [cell_text(v) for v in row]
+        finally:
+            book.close()
+
+    return Table(header, rows(), f"文件 {path.name}")

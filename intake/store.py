@@ -1,0 +1,143 @@
+"""Records out: deterministic quoted YAML, staged then renamed into place, under a lock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from .errors import IntakeError
+
+LOCK_NAME = ".intake.lock"
+STAGING_PREFIX = ".intake-staging-"
+HEADERS = {
+    "registrations": "# 网上报名登记（待审核）。身份证号、电话只存脱敏形式和密钥散列，完整号码不入库。\n",
+    "proposals": "# 服务项目申报（待审核），经市总工会审核同意后才会公开。\n",
+}
+_LAST = ("warnings", "opinions")
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Every string double-quoted: `no`, `0612` and `12:30` stay text for any YAML reader."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_yaml(data: Any) -> str:
+    """Deterministic YAML (keys in the given order); yaml.safe_load(dump_yaml(x)) == x."""
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1 << 16, indent=2
+    )
+
+
+def record_text(record: BaseModel, kind: str) -> str:
+    """A record as its file's text: model fields in order, empty optional fields left out."""
+    data = record.model_dump(mode="json", exclude_none=True)
+    ordered = {k: v for k, v in data.items() if k not in _LAST}
+    ordered.update({k: data[k] for k in _LAST if k in data})
+    return HEADERS[kind] + dump_yaml(ordered)
+
+
+def record_path(kind: str, record_id: str, union: str | None) -> Path:
+    """data-relative path: registrations/<union>/<id>.yml or proposals/<id>.yml."""
+    if kind == "registrations":
+        assert union is not None
+        return Path("registrations", union, f"{record_id}.yml")
+    return Path("proposals", f"{record_id}.yml")
+
+
+_HASH_LINE = re.compile(r'^(?:id_hash|hash): "([0-9a-f]{64})"$', re.MULTILINE)
+
+
+def existing_hashes(data_dir: Path, kind: str) -> dict[str, str]:
+    """hash → record id of every stored record, read by line (fast for thousands of files)."""
+    found: dict[str, str] = {}
+    for file in sorted((data_dir / kind).rglob("*.yml")):
+        match = _HASH_LINE.search(file.read_text(encoding="utf-8", errors="replace"))
+        if match:
+            found.setdefault(match.group(1), file.stem)
+    return found
+
+
+class Store:
+    """Holds the lock for a run; new files go to a staging folder and are renamed in at the end."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.lock_path = data_dir / LOCK_NAME
+        self._lock: int | None = None
+        self.staging: Path | None = None
+        self.staged: list[Path] = []
+
+    def __enter__(self) -> Store:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+        self.release()
+
+    def acquire(self) -> None:
+        """Refuse when another run holds the lock (an flock, so a crashed run never blocks us)."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # The lock file may have been unlinked by a run finishing between open and flock.
+            if os.fstat(fd).st_ino != os.stat(self.lock_path).st_ino:
+                raise BlockingIOError
+        except (BlockingIOError, FileNotFoundError):
+            os.close(fd)
+            raise IntakeError(
+                f"另一个导入正在运行（{self.lock_path}）；请等它结束后再试"
+            ) from None
+        self._lock = fd
+        for stale in self.data_dir.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a crashed run
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self.lock_path.unlink(missing_ok=True)
+            os.close(self._lock)
+            self._lock = None
+
+    def stage(self, relative: Path, text: str) -> None:
+        """Write one new file into the staging folder (nothing in data/ changes yet)."""
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.data_dir))
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.staged.append(relative)
+
+    def exists(self, relative: Path) -> bool:
+        return (self.data_dir / relative).exists()
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place (atomic per file); returns data-relative paths."""
+        if self.staging is None:
+            return []
+        done = []
+        for relative in self.staged:
+            target = self.data_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / relative, target)
+            done.append(relative)
+        self.discard()
+        return done
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
