@@ -211,6 +211,8 @@ class Project(Model):
     contact: Contact
     approved_by: Text
     approved_on: date
+    proposal: Ref | None = None
+    """The proposal (data/proposals/<id>.yml) it was approved from, kept as its history."""
     example: bool = False
     """Sample content, shown with a visible 示例 badge."""
 

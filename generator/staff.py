@@ -1,0 +1,188 @@
+"""Staff operations on the YAML records: review a registration, approve a proposal, start a new
+project or recognition. Each reads one file, changes it through the models, and writes it back
+atomically; `volunteers check` rules still apply to the result."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from intake.store import dump_yaml, record_text
+
+from . import loader
+from .errors import DataErrors
+from .models import Project, ProjectStatus
+from .records import OpinionLevel, Proposal, RecordStatus, Registration
+from .review import add_opinion
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class StaffError(Exception):
+    """A staff command that cannot be done; the message is Chinese and names what to fix."""
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(
+    path: Path, root: Path, cls: type[Registration] | type[Proposal]
+) -> Registration | Proposal:
+    try:
+        doc = loader.read(path, root)
+    except DataErrors as exc:
+        raise StaffError(str(exc)) from None
+    try:
+        return cls.model_validate(doc.data)
+    except Exception as exc:  # a ValidationError: `volunteers check` shows it with lines
+        raise StaffError(
+            f"{doc.path} 未通过校验，请先运行 volunteers check 修正：{exc.__class__.__name__}"
+        ) from None
+
+
+def find_registration(root: Path, record_id: str) -> Path:
+    if not SLUG.match(record_id):
+        raise StaffError(f"登记编号 “{record_id}” 格式不正确")
+    hits = sorted((root / "data" / "registrations").glob(f"*/{record_id}.yml"))
+    if not hits:
+        raise StaffError(f"找不到登记 {record_id}（data/registrations/*/{record_id}.yml）")
+    return hits[0]
+
+
+def review(
+    root: Path, record_id: str, level: str, opinion: str, office: str, on: date, note: str | None
+) -> Registration:
+    """Write one level's opinion on a registration; the order of the form is enforced."""
+    path = find_registration(root, record_id)
+    record = _load(path, root, Registration)
+    assert isinstance(record, Registration)
+    updated = add_opinion(record, OpinionLevel(level), opinion, office, on, note)
+    write_atomic(path, record_text(updated, "registrations"))
+    return updated
+
+
+def approve(
+    root: Path, proposal_id: str, project_id: str | None, by: str, on: date
+) -> tuple[Project, Path]:
+    """Publish a proposal as a project; the proposal stays, marked approved, as its history."""
+    path = root / "data" / "proposals" / f"{proposal_id}.yml"
+    if not SLUG.match(proposal_id) or not path.is_file():
+        raise StaffError(f"找不到项目申报 {proposal_id}（data/proposals/{proposal_id}.yml）")
+    proposal = _load(path, root, Proposal)
+    assert isinstance(proposal, Proposal)
+    if proposal.status != RecordStatus.pending:
+        raise StaffError(f"项目申报 {proposal_id} 已{proposal.status.label}，不能再批准")
+    project_id = project_id or f"p{proposal_id}"
+    if not SLUG.match(project_id):
+        raise StaffError(f"项目标识 “{project_id}” 应为小写英文字母、数字和连字符")
+    target = root / "data" / "projects" / f"{project_id}.yml"
+    if target.exists():
+        raise StaffError(f"项目 {project_id} 已存在（{target.relative_to(root)}）")
+    project = Project(
+        id=project_id,
+        title=proposal.title,
+        category=proposal.category,
+        union=proposal.union,
+        origin=proposal.origin,
+        proposer=proposal.proposer,
+        status=ProjectStatus.approved,
+        start=proposal.start,
+        end=proposal.end,
+        place=proposal.place,
+        summary=proposal.summary or _first_sentence(proposal.description),
+        description=proposal.description,
+        contact=proposal.contact,
+        approved_by=by,
+        approved_on=on,
+        proposal=proposal_id,
+    )
+    data = project.model_dump(mode="json", exclude_none=True, exclude={"id", "example"})
+    header = f"# 由项目申报 {proposal_id} 经{by}于 {on} 审核同意后发布。\n"
+    write_atomic(target, header + dump_yaml(data))
+    marked = proposal.model_copy(update={"status": RecordStatus.approved})
+    write_atomic(path, record_text(marked, "proposals"))
+    return project, target
+
+
+def reject(root: Path, proposal_id: str) -> Proposal:
+    path = root / "data" / "proposals" / f"{proposal_id}.yml"
+    if not SLUG.match(proposal_id) or not path.is_file():
+        raise StaffError(f"找不到项目申报 {proposal_id}（data/proposals/{proposal_id}.yml）")
+    proposal = _load(path, root, Proposal)
+    assert isinstance(proposal, Proposal)
+    if proposal.status != RecordStatus.pending:
+        raise StaffError(f"项目申报 {proposal_id} 已{proposal.status.label}")
+    marked = proposal.model_copy(update={"status": RecordStatus.rejected})
+    write_atomic(path, record_text(marked, "proposals"))
+    return marked
+
+
+def _first_sentence(text: str) -> str:
+    first = re.split(r"(?<=[。！？])", text.strip(), maxsplit=1)[0].replace("\n", "")
+    return first[:120]
+
+
+SKELETONS = {
+    "project": """# 新服务项目：填好每一项后运行 volunteers check。标识即文件名：{id}
+title: ""            # 项目名称
+category: ""         # 服务类别标识，见 data/categories.yml（如 student-aid 金秋助学）
+union: ""            # 承接工会标识，见 data/unions.yml；市总工会直接组织的留空（删除此行）
+origin: city         # 项目来源：city 市总工会提出 / union 工会组织上报 / volunteer 志愿者上报
+proposer: ""         # 提出或上报单位
+status: approved     # approved 已批准 / ongoing 进行中 / completed 已完成
+start: {today}       # 开始日期
+# end: {today}       # 结束日期（长期项目不填）
+place: ""            # 服务地点
+summary: ""          # 一句话简介（列表中显示）
+description: |
+  项目介绍（可用 Markdown）。
+contact:
+  office: ""         # 公开的联系办公室
+  phone: ""          # 办公电话（不能填个人手机号）
+approved_by: "大连市总工会生活保障部"
+approved_on: {today}
+""",
+    "recognition": """# 新表彰：填好每一项后运行 volunteers check。标识即文件名：{id}
+year: {year}
+title: ""            # 称号，如 优秀工会服务帮扶志愿者
+kind: individual     # individual 个人 / team 集体
+name: ""             # 受表彰的个人或集体名称（公开）
+union: ""            # 所属工会标识，见 data/unions.yml
+citation: ""         # 事迹简介
+awarded_by: "大连市总工会"
+awarded_on: {today}
+# photo: ""          # 照片文件名，放在 data/recognitions/photos/ 下（须本人同意公开）
+""",
+}
+
+
+def new_record(root: Path, kind: str, record_id: str | None, today: date) -> Path:
+    """A commented skeleton with a fresh id under data/projects/ or data/recognitions/."""
+    folder = root / "data" / ("projects" if kind == "project" else "recognitions")
+    if record_id is None:
+        prefix = f"{kind}-{today:%Y%m%d}"
+        n = 1
+        while (folder / f"{prefix}-{n}.yml").exists():
+            n += 1
+        record_id = f"{prefix}-{n}"
+    if not SLUG.match(record_id):
+        raise StaffError(f"标识 “{record_id}” 应为小写英文字母、数字和连字符（如 jinqiu-2013）")
+    path = folder / f"{record_id}.yml"
+    if path.exists():
+        raise StaffError(f"{path.relative_to(root)} 已存在")
+    write_atomic(
+        path, SKELETONS[kind].format(id=record_id, today=today.isoformat(), year=today.year)
+    )
+    return path

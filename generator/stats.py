@@ -1,0 +1,42 @@
+"""`volunteers stats`: the progress table in the terminal (colour where the terminal has it)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .progress import totals, union_progress
+from .validate import SiteData
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _style(value: float | None) -> str:
+    if value is None:
+        return "dim"
+    return "green" if value >= 100 else ("yellow" if value >= 50 else "red")
+
+
+def render_stats(site: SiteData, console: Console | None = None) -> None:
+    console = console or Console()
+    rows = union_progress(site)
+    table = Table(title=f"{site.campaign.doc_number} 志愿者登记进度", show_footer=True)
+    total = totals(rows)
+    table.add_column("工会", footer="合计")
+    table.add_column("名额", justify="right", footer=str(total.quota))
+    table.add_column("已批准", justify="right", footer=str(total.approved))
+    table.add_column("待审核", justify="right", footer=str(total.pending))
+    table.add_column("完成率", justify="right", footer=_pct(total.percent))
+    table.add_column("结对覆盖率", justify="right", footer=_pct(total.coverage))
+    for r in rows:
+        table.add_row(
+            r.union.name,
+            str(r.quota),
+            str(r.approved),
+            str(r.pending),
+            f"[{_style(r.percent)}]{_pct(r.percent)}[/]",
+            f"[{_style(r.coverage)}]{_pct(r.coverage)}[/]",
+        )
+    console.print(table)
