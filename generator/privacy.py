@@ -26,11 +26,12 @@ _INLINE_TAG = re.compile(
 _TAG = re.compile(r"<[^>]*>")
 # Table cells and paragraphs joined by one space could line up as a spaced mobile number
 # (search indexes flatten tables so): a spaced mobile counts only in the groupings people write.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")
 _MOBILE_GROUPS = {(11,), (3, 4, 4), (3, 8), (7, 4)}
 _LABELS = {"id": "完整身份证号（校验位有效）", "mobile": "个人手机号"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One personal number found in one published file; the number itself is kept only masked."""
 
@@ -48,16 +49,22 @@ class Finding:
 
 
 def scan_site(site_dir: Path) -> list[Finding]:
-    """Every full ID number or personal mobile in the files under `site_dir`, sorted by file."""
+    """Every full ID number or personal mobile in the files under `site_dir`, sorted by file;
+    each number once per file, at its first line."""
     site_dir = Path(site_dir)
-    findings: set[Finding] = set()
+    found: dict[tuple[str, str, str], int | None] = {}
     for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         shown = f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
         for text, numbered in _texts(file):
             for item in _personal_numbers(text):
                 line = text.count("\n", 0, item.start) + 1 if numbered else None
-                findings.add(Finding(shown, line, item.kind, item.masked))
-    return sorted(findings)
+                key = (shown, item.kind, item.masked)
+                if key not in found or found[key] is None:
+                    found[key] = line
+    return sorted(
+        (Finding(path, line, kind, masked) for (path, kind, masked), line in found.items()),
+        key=lambda f: (f.path, f.line or 0, f.kind, f.masked),
+    )
 
 
 def scan_text(text: str, path: str) -> list[Finding]:
@@ -69,6 +76,7 @@ def scan_text(text: str, path: str) -> list[Finding]:
 
 
 def _personal_numbers(text: str) -> list[PersonalNumber]:
+    text = text.translate(_FULL_WIDTH)  # same length, so positions and lines still hold
     return [item for item in find_personal_numbers(text) if _plausible(text, item)]
 
 
