@@ -54,7 +54,7 @@ def add_opinion(
     if opinion not in (AGREE, DISAGREE):
         raise ReviewError(f"意见应为 “{AGREE}” 或 “{DISAGREE}”，实际为 “{opinion}”")
     if record.status in (RecordStatus.rejected, RecordStatus.withdrawn):
-        raise ReviewError(f"该登记已{record.status.label}，不能再签署意见")
+        raise ReviewError(f"该登记的状态为{record.status.label}，不能再签署意见")
     if record.status == RecordStatus.approved:
         raise ReviewError("该登记已经市总工会同意，审核已完成")
     done = [o.level for o in record.opinions]

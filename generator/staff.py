@@ -83,7 +83,7 @@ def approve(
     proposal = _load(path, root, Proposal)
     assert isinstance(proposal, Proposal)
     if proposal.status != RecordStatus.pending:
-        raise StaffError(f"项目申报 {proposal_id} 已{proposal.status.label}，不能再批准")
+        raise StaffError(f"项目申报 {proposal_id} 的状态为{proposal.status.label}，不能再批准")
     project_id = project_id or f"p{proposal_id}"
     if not SLUG.match(project_id):
         raise StaffError(f"项目标识 “{project_id}” 应为小写英文字母、数字和连字符")
@@ -123,7 +123,7 @@ def reject(root: Path, proposal_id: str) -> Proposal:
     proposal = _load(path, root, Proposal)
     assert isinstance(proposal, Proposal)
     if proposal.status != RecordStatus.pending:
-        raise StaffError(f"项目申报 {proposal_id} 已{proposal.status.label}")
+        raise StaffError(f"项目申报 {proposal_id} 的状态为{proposal.status.label}，不能再驳回")
     marked = proposal.model_copy(update={"status": RecordStatus.rejected})
     write_atomic(path, record_text(marked, "proposals"))
     return marked
