@@ -43,7 +43,6 @@ def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]
             "mkdocs",
             "build",
             "--strict",
-            "-q",
             "-f",
             str(root / "mkdocs.yml"),
             "-d",
