@@ -127,7 +127,7 @@ def keyed_hash(key: bytes, kind: str, value: str) -> str:
 # Python's \d matches full-width digits too, which is what we want in a scanner.
 _ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 _MOBILE_CANDIDATE = re.compile(
-    r"(?<![\d*])(?:(?:\+|00)?86[\s\-]?)?(1[3-9]\d(?:[\s\-]?\d){8})(?![\d*])"
+    r"(?<![\d*])(?:(?:[+＋]|00)?86[\s\-]?)?([1１][3-9３-９]\d(?:[\s\-]?\d){8})(?![\d*])"
 )
 
 

@@ -232,8 +232,8 @@ _HASHED = {"id_hash", "phone_hash", "hash"}
 def _texts(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, dict):  # a contact's phone is checked by Contact itself, in its words
+        return [t for k, v in value.items() if k != "phone" for t in _texts(v)]
     if isinstance(value, list):
         return [t for v in value for t in _texts(v)]
     return []

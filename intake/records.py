@@ -105,7 +105,8 @@ class RowCheck:
 
     def problem(self, field_name: str, message: str) -> None:
         self.failed.add(field_name)
-        self.problems.append(f"{self.label(field_name)}：{message}")
+        label = self.label(field_name)
+        self.problems.append(f"{label}：{message.removeprefix(label)}")
 
     def warn(self, field_name: str, message: str) -> None:
         self.warnings.append(f"{self.label(field_name)}：{message}")

@@ -32,7 +32,24 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
 
 
+_PLAIN_KEY = re.compile(r"^[a-z][a-z_]+$")
+_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null"})
+
+
+def _dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.MappingNode:
+    """Field names stay plain (`name:`); every other string is quoted."""
+    pairs = []
+    for key, value in data.items():
+        if isinstance(key, str) and _PLAIN_KEY.match(key) and key not in _YAML11_WORDS:
+            key_node: yaml.Node = yaml.ScalarNode("tag:yaml.org,2002:str", key)
+        else:
+            key_node = dumper.represent_data(key)
+        pairs.append((key_node, dumper.represent_data(value)))
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(dict, _dict)
 
 
 def dump_yaml(data: Any) -> str:
