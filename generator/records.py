@@ -170,9 +170,12 @@ class RecordStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "待审核", "approved": "已批准", "rejected": "未通过", "withdrawn": "已撤回"}[
-            self.value
-        ]
+        return {
+            "pending": "待审核",
+            "approved": "已批准",
+            "rejected": "未通过",
+            "withdrawn": "已撤回",
+        }[self.value]
 
 
 class OpinionLevel(StrEnum):

@@ -62,7 +62,9 @@ def _write_atomic(path: Path, text: str) -> None:
 
 @click.command("intake")
 @click.argument("kind", type=click.Choice(["registrations", "proposals"]))
-@click.option("--sheet", metavar="KEY", help="Google 表格的 KEY（网址中 /d/ 与 /edit 之间的部分）。")
+@click.option(
+    "--sheet", metavar="KEY", help="Google 表格的 KEY（网址中 /d/ 与 /edit 之间的部分）。"
+)
 @click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。")
 @click.option(
     "--file",
@@ -77,10 +79,23 @@ def _write_atomic(path: Path, text: str) -> None:
     show_default=True,
     help="项目的 data 目录。",
 )
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="把审核摘要（Markdown）写入此文件。")
-@click.option("--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。")
-@click.option("--branch", metavar="NAME", help="把新记录提交到此分支（不存在则从当前 HEAD 创建），工作区不变。")
-@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把审核摘要（Markdown）写入此文件。",
+)
+@click.option(
+    "--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。"
+)
+@click.option(
+    "--branch",
+    metavar="NAME",
+    help="把新记录提交到此分支（不存在则从当前 HEAD 创建），工作区不变。",
+)
+@click.option(
+    "--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。"
+)
 @click.option(
     "--credentials",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -101,7 +116,16 @@ def intake(
     """导入网上报名（registrations）或服务项目申报（proposals），写成待审核的 YAML 记录。"""
     try:
         result = _intake(
-            kind, sheet, worksheet, file, data_dir, report_file, mark_imported, branch, mapping, credentials
+            kind,
+            sheet,
+            worksheet,
+            file,
+            data_dir,
+            report_file,
+            mark_imported,
+            branch,
+            mapping,
+            credentials,
         )
     except IntakeError as exc:
         click.echo(f"导入失败：{exc}", err=True)
@@ -139,11 +163,14 @@ def _intake(
         table = sources.open_file(file, worksheet)
     with _progress(sys.stderr.isatty(), table.total) as progress:
         if branch is None:
-            result = run(kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress)
+            result = run(
+                kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress
+            )
         else:
-            with Store(data_dir) if data_dir.is_dir() else nullcontext(), gitbranch.review_worktree(
-                data_dir, branch
-            ) as tree:
+            with (
+                Store(data_dir) if data_dir.is_dir() else nullcontext(),
+                gitbranch.review_worktree(data_dir, branch) as tree,
+            ):
                 result = run(
                     kind,
                     table,
@@ -155,9 +182,13 @@ def _intake(
                 )
                 if result.written:
                     rel = tree.data_dir(data_dir).relative_to(tree.path)
-                    gitbranch.commit(tree, [rel / p for p in result.written], report.commit_message(result))
+                    gitbranch.commit(
+                        tree, [rel / p for p in result.written], report.commit_message(result)
+                    )
     if report_file is not None:
         _write_atomic(report_file, report.render(result))
     if mark_imported and table.sheet is not None:
-        sources.write_status(table.sheet, result.status_column, mapping.status_column, result.statuses)
+        sources.write_status(
+            table.sheet, result.status_column, mapping.status_column, result.statuses
+        )
     return result

@@ -66,7 +66,9 @@ def review_worktree(data_dir: Path, branch: str) -> Iterator[Worktree]:
     git("check-ref-format", "--branch", branch, cwd=root)
     if git("symbolic-ref", "-q", "--short", "HEAD", cwd=root, check=False) == branch:
         raise IntakeError(f"分支 {branch} 正是当前检出的分支；请用另一个分支名存放待审核记录")
-    base = git("rev-parse", "-q", "--verify", f"refs/heads/{branch}^{{commit}}", cwd=root, check=False)
+    base = git(
+        "rev-parse", "-q", "--verify", f"refs/heads/{branch}^{{commit}}", cwd=root, check=False
+    )
     existed = bool(base)
     if not existed:
         base = git("rev-parse", "--verify", "HEAD^{commit}", cwd=root)
@@ -88,5 +90,11 @@ def commit(tree: Worktree, paths: list[Path], message: str) -> str:
     env = {} if configured else _IDENTITY
     git("commit", "-q", "--no-verify", "-m", message, cwd=tree.path, env=env)
     new = git("rev-parse", "HEAD", cwd=tree.path)
-    git("update-ref", f"refs/heads/{tree.branch}", new, tree.base if tree.existed else ZERO, cwd=tree.root)
+    git(
+        "update-ref",
+        f"refs/heads/{tree.branch}",
+        new,
+        tree.base if tree.existed else ZERO,
+        cwd=tree.root,
+    )
     return new

@@ -10,11 +10,21 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Full-width punctuation (，；：（）！？) is how Chinese is written: NFKC would turn it into ASCII.
+_NOT_CJK_PUNCTUATION = re.compile(r"[^\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+")
+
+
+def nfkc(value: str) -> str:
+    """NFKC (full-width digits and letters become ASCII), full-width punctuation kept."""
+    if value.isascii():
+        return value
+    return _NOT_CJK_PUNCTUATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
 
 
 def clean(value: str) -> str:
-    """NFKC, zero-width and control characters removed, line ends unified, trimmed."""
-    text = unicodedata.normalize("NFKC", value)
+    """NFKC (but not of Chinese punctuation), zero-width and control characters removed, line ends
+    unified, trimmed."""
+    text = nfkc(value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub(" ", text)
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
@@ -36,9 +46,7 @@ def formula_like(value: str) -> bool:
 
 
 _NEGATIVE = re.compile(r"不|否|拒绝|^(?:no|n|false|0)$", re.IGNORECASE)
-_AFFIRMATIVE = re.compile(
-    r"^(?:是|是的|对|好|可以|确认|yes|y|true|1|✓|√|☑|✔)$|同意", re.IGNORECASE
-)
+_AFFIRMATIVE = re.compile(r"^(?:是|是的|对|好|可以|确认|yes|y|true|1|✓|√|☑|✔)$|同意", re.IGNORECASE)
 
 
 def affirmative(value: str) -> bool:

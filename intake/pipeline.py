@@ -93,9 +93,9 @@ def run(
         stored = existing_hashes(data_dir, kind)
         seen: dict[str, int] = {}
         for number, cells in table.rows:
-            if table.sheet is not None and layout.status_index is not None:
-                if layout.status_index < len(cells) and cells[layout.status_index]:
-                    table.sheet.status[number] = cells[layout.status_index]
+            at = layout.status_index
+            if table.sheet is not None and at is not None and at < len(cells) and cells[at]:
+                table.sheet.status[number] = cells[at]
             raw = {name: layout.value(cells, name) for name in layout.index}
             item = convert(number, raw, lookups)
             if item is None:
@@ -134,7 +134,11 @@ def _place(
         seen.setdefault(item.dedupe, item.row)
         result.counts[union, EXISTING] += 1
         return "已导入"
-    what = "同一人（身份证号相同）" if result.kind == "registrations" else "同一项目（名称和提出方相同）"
+    what = (
+        "同一人（身份证号相同）"
+        if result.kind == "registrations"
+        else "同一项目（名称和提出方相同）"
+    )
     if item.dedupe in seen:
         text = f"与第 {seen[item.dedupe]} 行为{what}"
     elif item.dedupe in stored:

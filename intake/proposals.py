@@ -59,13 +59,16 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
     if values.get("origin"):
         origin = ORIGINS.get(lookup_key(values["origin"]))
         if origin is None:
-            check.problem("origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）")
+            check.problem(
+                "origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）"
+            )
         data["origin"] = origin or ProjectOrigin.union
     if values.get("union"):
         union = ctx.union(values["union"])
         if union is None:
             check.problem(
-                "union", f"未知的工会“{values['union'][:30]}”（可填工会名称或简称：{ctx.union_hint()}）"
+                "union",
+                f"未知的工会“{values['union'][:30]}”（可填工会名称或简称：{ctx.union_hint()}）",
             )
         data["union"] = union
     for name in ("start", "end"):

@@ -122,7 +122,9 @@ class RowCheck:
             if column is None or not column.free_text or not value:
                 continue
             if formula_like(value):
-                self.warn(name, f"以“{value[0]}”开头，已按文本保存（疑似公式，请勿在表格软件中直接执行）")
+                self.warn(
+                    name, f"以“{value[0]}”开头，已按文本保存（疑似公式，请勿在表格软件中直接执行）"
+                )
             if find_personal_numbers(value):
                 values[name] = redact(value)
                 self.warn(name, "含有完整的身份证号或手机号，已替换为脱敏形式")
@@ -216,7 +218,9 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
     if values.get("work_start"):
         month = parse_month(values["work_start"])
         if month is None:
-            check.problem("work_start", f"无法识别“{values['work_start'][:20]}”（如 1998-07 或 1998年7月）")
+            check.problem(
+                "work_start", f"无法识别“{values['work_start'][:20]}”（如 1998-07 或 1998年7月）"
+            )
         data["work_start"] = month or "1900"
     data["warnings"] = check.warnings
     record = check.validate(Registration, data)
@@ -249,7 +253,9 @@ def _identity(check: RowCheck, values: dict[str, str], stamp: datetime | None) -
         if age < 0:
             check.problem("id_number", "身份证号中的出生日期晚于提交时间")
         elif age < MIN_AGE:
-            check.problem("id_number", f"未满 {MIN_AGE} 周岁（按身份证号出生日期计算），不能登记为志愿者")
+            check.problem(
+                "id_number", f"未满 {MIN_AGE} 周岁（按身份证号出生日期计算），不能登记为志愿者"
+            )
         elif age < ADULT_AGE:
             if not affirmative(values.get("guardian_consent", "")):
                 check.problem(

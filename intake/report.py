@@ -33,7 +33,16 @@ def commit_message(result: RunResult) -> str:
 
 def _per_union(result: RunResult, outcome: str) -> list[tuple[str, int]]:
     counts = [(u, n) for (u, o), n in result.counts.items() if o == outcome and n]
-    return [(result.union_names.get(u, u or "（未指定）"), n) for u, n in sorted(counts)]
+    return [
+        (result.union_names.get(u, u or "（未指定）"), n)
+        for u, n in sorted(counts, key=_order(result))
+    ]
+
+
+def _order(result: RunResult):  # type: ignore[no-untyped-def]
+    """Unions in the notice's order (attachment 1), as staff read the quota table."""
+    position = {u: i for i, u in enumerate(result.union_names)}
+    return lambda item: (position.get(item[0] if isinstance(item, tuple) else item, 999), item)
 
 
 def _notes(heading: str, notes: list[Note]) -> list[str]:
@@ -50,7 +59,7 @@ def _notes(heading: str, notes: list[Note]) -> list[str]:
 
 def render(result: RunResult) -> str:
     """The whole report; every cell and line goes through md()."""
-    unions = sorted({u for u, _ in result.counts} - {""})
+    unions = sorted({u for u, _ in result.counts} - {""}, key=_order(result))
     lines = [
         f"## {title(result)}",
         "",

@@ -144,7 +144,9 @@ def _retry_after(response: requests.Response | None) -> float | None:
     except ValueError:
         pass
     try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now().astimezone()).total_seconds())
+        return max(
+            0.0, (parsedate_to_datetime(value) - datetime.now().astimezone()).total_seconds()
+        )
     except (TypeError, ValueError):
         return None
 
@@ -272,25 +274,27 @@ def _encoding(path: Path) -> str:
 
 
 def _csv(path: Path) -> Table:
+    """The header now; the rows when iterated (the file is opened again then, so an error in
+    between leaves no open file behind)."""
     encoding = _encoding(path)
-    handle = path.open(encoding=encoding, newline="", errors="strict")
-    reader = csv.reader(handle)
-    try:
-        header = next(reader)
-    except StopIteration:
-        handle.close()
-        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        handle.close()
-        raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
 
-    def rows() -> Iterator[Row]:
-        with handle:
+    def records() -> Iterator[list[str]]:
+        with path.open(encoding=encoding, newline="") as handle:
             try:
-                for number, row in enumerate(reader, start=2):
-                    yield number, row
+                yield from csv.reader(handle)
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
+
+    reader = records()
+    header = next(reader, None)
+    reader.close()
+    if not header:
+        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
+
+    def rows() -> Iterator[Row]:
+        lines = records()
+        next(lines, None)
+        yield from enumerate(lines, start=2)
 
     return Table(header, rows(), f"文件 {path.name}")
 
@@ -313,27 +317,32 @@ def cell_text(value: Any) -> str:
 def _xlsx(path: Path, worksheet: str | None) -> Table:
     from openpyxl import load_workbook
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
-            book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
-    if worksheet is not None and worksheet not in book.sheetnames:
-        book.close()
-        raise IntakeError(f"找不到工作表“{worksheet}”（现有：{'、'.join(book.sheetnames)}）")
-    sheet = book[worksheet] if worksheet else book.worksheets[0]
-    cells = sheet.iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(cells, ())]
-    if not any(header):
-        book.close()
+    def records() -> Iterator[list[str]]:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
+                book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
+        try:
+            if worksheet is not None and worksheet not in book.sheetnames:
+                names = "、".join(book.sheetnames)
+                raise IntakeError(f"找不到工作表“{worksheet}”（现有：{names}）")
+            sheet = book[worksheet] if worksheet else book.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                yield [cell_text(v) for v in values]
+        finally:
+            book.close()
+
+    reader = records()
+    header = next(reader, None)
+    reader.close()
+    if not header or not any(header):
         raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
 
     def rows() -> Iterator[Row]:
-        try:
-            for number, row in enumerate(cells, start=2):
-                yield number, [cell_text(v) for v in row]
-        finally:
-            book.close()
+        lines = records()
+        next(lines, None)
+        yield from enumerate(lines, start=2)
 
     return Table(header, rows(), f"文件 {path.name}")

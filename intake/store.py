@@ -116,9 +116,7 @@ class Store:
                 raise BlockingIOError
         except (BlockingIOError, FileNotFoundError):
             os.close(fd)
-            raise IntakeError(
-                f"另一个导入正在运行（{self.lock_path}）；请等它结束后再试"
-            ) from None
+            raise IntakeError(f"另一个导入正在运行（{self.lock_path}）；请等它结束后再试") from None
         self._lock = fd
         for stale in self.data_dir.glob(f"{STAGING_PREFIX}*"):
             shutil.rmtree(stale, ignore_errors=True)  # left by a crashed run

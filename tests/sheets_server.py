@@ -151,7 +151,9 @@ class _Handler(BaseHTTPRequestHandler):
                 for i, (title, rows) in enumerate(book.items())
             ]
             props = {"title": "志愿者报名（回复）", "locale": "zh_CN", "timeZone": "Asia/Shanghai"}
-            self._send(200, {"spreadsheetId": match.group(1), "properties": props, "sheets": sheets})
+            self._send(
+                200, {"spreadsheetId": match.group(1), "properties": props, "sheets": sheets}
+            )
 
     def _values(self, book: dict[str, list[list[str]]], a1: str) -> dict[str, Any]:
         title, _ = _split_range(a1)

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.intake_support import make_id, make_mobile
 
 from generator.identity import (
     IdNumberError,
@@ -21,6 +20,7 @@ from generator.identity import (
     parse_resident_id,
     redact,
 )
+from tests.intake_support import make_id, make_mobile
 
 
 def test_reference_values_from_the_standard() -> None:

@@ -35,8 +35,12 @@ def lookups(tmp_path_factory: pytest.TempPathFactory) -> Lookups:
     return load_lookups(project(tmp_path_factory.mktemp("p")), KEY.encode())
 
 
-def convert(values: dict[str, str], lookups: Lookups, number: int = 2) -> Accepted | Rejected | None:
-    raw: dict[str, str | None] = {LABEL_TO_FIELD[k]: v for k, v in values.items() if k in LABEL_TO_FIELD}
+def convert(
+    values: dict[str, str], lookups: Lookups, number: int = 2
+) -> Accepted | Rejected | None:
+    raw: dict[str, str | None] = {
+        LABEL_TO_FIELD[k]: v for k, v in values.items() if k in LABEL_TO_FIELD
+    }
     return registration(number, raw, lookups)
 
 
@@ -80,7 +84,10 @@ BAD_ROWS = [
     ({"性别": "女"}, ["性别：“女”与身份证号不符"]),
     ({"性别": "未知"}, ["性别：无法识别“未知”（可填：男、女）"]),
     ({"所属工会": "火星区总工会"}, ["所属工会：未知的工会“火星区总工会”（可填工会名称或简称："]),
-    ({"个人信息处理同意": ""}, ["个人信息处理同意：未同意个人信息处理（应填写“同意”或“是”），不能登记"]),
+    (
+        {"个人信息处理同意": ""},
+        ["个人信息处理同意：未同意个人信息处理（应填写“同意”或“是”），不能登记"],
+    ),
     ({"个人信息处理同意": "不同意"}, ["个人信息处理同意：未同意个人信息处理"]),
     ({"个人信息处理同意": "no"}, ["个人信息处理同意：未同意个人信息处理"]),
     ({"联系电话": "0612"}, ["联系电话：电话号码无效"]),
@@ -96,7 +103,9 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("changes", "expected"), BAD_ROWS, ids=[str(i) for i in range(len(BAD_ROWS))])
+@pytest.mark.parametrize(
+    ("changes", "expected"), BAD_ROWS, ids=[str(i) for i in range(len(BAD_ROWS))]
+)
 def test_bad_rows_are_rejected_with_every_reason(
     changes: dict[str, str], expected: list[str], lookups: Lookups
 ) -> None:
@@ -124,7 +133,7 @@ def test_awkward_values_are_read_as_text(lookups: Lookups) -> None:
         姓名="\u200b 张\u00a0三 ",
         身份证号=full_width.lower(),
         联系电话=f"+86 {mobile[:3]} {mobile[3:7]} {mobile[7:]}",
-        特长="=HYPERLINK(\"http://x\")",
+        特长='=HYPERLINK("http://x")',
         工作简历="<script>alert(1)</script>",
         工作单位="@公司",
         服务意向="社会救助，法律咨询, 一助一",
@@ -139,7 +148,9 @@ def test_awkward_values_are_read_as_text(lookups: Lookups) -> None:
     record = result.record
     assert record.name == "张 三" and record.union == "pulandian"
     assert record.id_masked == mask_id(number)
-    assert record.skills == '=HYPERLINK("http://x")' and record.resume == "<script>alert(1)</script>"
+    assert (
+        record.skills == '=HYPERLINK("http://x")' and record.resume == "<script>alert(1)</script>"
+    )
     assert record.categories == ["social-assistance", "legal-aid", "one-to-one"]
     assert record.health is None
     assert record.warnings == [
@@ -232,6 +243,12 @@ def test_bad_proposals(changes: dict[str, str], expected: list[str], lookups: Lo
 
 
 def test_lookups_accept_every_name_of_a_union(lookups: Lookups, tmp_path: Path) -> None:
-    for text in ("金州新区总工会", "金普新区总工会", "金州新区", "jinzhou-new-area", " 金普新区总工会 "):
+    for text in (
+        "金州新区总工会",
+        "金普新区总工会",
+        "金州新区",
+        "jinzhou-new-area",
+        " 金普新区总工会 ",
+    ):
         assert lookups.union(text) == "jinzhou-new-area"
     assert lookups.category("“一助一”长期结对") == "one-to-one"

@@ -72,7 +72,12 @@ def table_rows() -> list[dict[str, str] | None]:
         row(7, 个人信息处理同意=""),  # 8 no consent
         None,  # 9 blank
         row(8, 特长="=1+1", 工作简历="<b>粗</b>", 本人申请="no", 工作单位="0612"),  # 10 flagged
-        row(9, 身份证号=number, 性别="女", 联系电话="".join(chr(ord(c) + 0xFEE0) for c in make_mobile(9))),
+        row(
+            9,
+            身份证号=number,
+            性别="女",
+            联系电话="".join(chr(ord(c) + 0xFEE0) for c in make_mobile(9)),
+        ),
         row(10, 身份证号=number, 性别="女"),  # 12 same person as row 11
         row(1),  # 13 exactly row 2 again
         row(11, 所属工会="普兰店区总工会"),  # 14 good, renamed union
@@ -83,13 +88,21 @@ def test_a_sheet_of_good_and_bad_rows(server: SheetsServer, tmp_path: Path) -> N
     server.state.sheets[SHEET] = {TITLE: grid(table_rows()), "其他": [["x"]]}
     data = project(tmp_path)
     report = tmp_path / "report.md"
-    result = invoke(data, "registrations", "--sheet", SHEET, "--report", str(report), "--mark-imported")
+    result = invoke(
+        data, "registrations", "--sheet", SHEET, "--report", str(report), "--mark-imported"
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         "网上报名导入：新增 5 条报名记录：已导入过 0，重复 2，有误 5（共读取 12 行）。\n"
     )
     files = sorted(p.relative_to(data).as_posix() for p in (data / "registrations").rglob("*.yml"))
-    assert [f.split("/")[1] for f in files] == ["jiaoyu", "pulandian", "zhongshan", "zhongshan", "zhongshan"]
+    assert [f.split("/")[1] for f in files] == [
+        "jiaoyu",
+        "pulandian",
+        "zhongshan",
+        "zhongshan",
+        "zhongshan",
+    ]
     assert not list(data.glob(".intake*"))
 
     text = report.read_text(encoding="utf-8")
@@ -147,16 +160,27 @@ def test_re_running_changes_nothing(server: SheetsServer, tmp_path: Path) -> Non
 
 
 def test_shuffled_and_renamed_columns_with_a_mapping(server: SheetsServer, tmp_path: Path) -> None:
-    renamed = {"所属工会": "您的工会", "身份证号": "身份证号码", "姓名": "姓  名", "个人信息处理同意": "同意书"}
+    renamed = {
+        "所属工会": "您的工会",
+        "身份证号": "身份证号码",
+        "姓名": "姓  名",
+        "个人信息处理同意": "同意书",
+    }
     header = [renamed.get(h, h) for h in reversed(HEADER)] + ["备注"]
     values = [row(1), row(2)]
-    cells = [header] + [[v.get({b: a for a, b in renamed.items()}.get(h, h), "") for h in header] for v in values]
+    cells = [header] + [
+        [v.get({b: a for a, b in renamed.items()}.get(h, h), "") for h in header] for v in values
+    ]
     server.state.sheets[SHEET] = {TITLE: cells}
     mapping = tmp_path / "mapping.yml"
-    mapping.write_text("columns:\n  您的工会: 所属工会\n  同意书: 个人信息处理同意\n", encoding="utf-8")
+    mapping.write_text(
+        "columns:\n  您的工会: 所属工会\n  同意书: 个人信息处理同意\n", encoding="utf-8"
+    )
     data = project(tmp_path)
     report = tmp_path / "r.md"
-    result = invoke(data, "registrations", "--sheet", SHEET, "--mapping", str(mapping), "--report", str(report))
+    result = invoke(
+        data, "registrations", "--sheet", SHEET, "--mapping", str(mapping), "--report", str(report)
+    )
     assert result.exit_code == 0, result.output
     assert len(list((data / "registrations" / "zhongshan").glob("*.yml"))) == 2
     assert "未使用的列：备注" in report.read_text(encoding="utf-8")
@@ -181,7 +205,9 @@ def test_missing_required_columns_are_fatal(server: SheetsServer, tmp_path: Path
     data = project(tmp_path)
     result = invoke(data, "registrations", "--sheet", SHEET)
     assert result.exit_code == 1
-    assert result.output.startswith("导入失败：表头缺少必填列：性别、政治面貌、身份证号、联系电话、所属工会、个人信息处理同意")
+    assert result.output.startswith(
+        "导入失败：表头缺少必填列：性别、政治面貌、身份证号、联系电话、所属工会、个人信息处理同意"
+    )
 
 
 def test_429_then_success_honours_retry_after(server: SheetsServer, tmp_path: Path) -> None:
@@ -195,7 +221,9 @@ def test_429_then_success_honours_retry_after(server: SheetsServer, tmp_path: Pa
     assert len(server.state.reads()) == 3  # one retried, two answered
 
 
-def test_a_permanent_500_ends_within_a_minute_writing_nothing(server: SheetsServer, tmp_path: Path) -> None:
+def test_a_permanent_500_ends_within_a_minute_writing_nothing(
+    server: SheetsServer, tmp_path: Path
+) -> None:
     server.state.sheets[SHEET] = {TITLE: grid([row(1)])}
     server.state.permanent = {"status": 500}
     data = project(tmp_path)
@@ -231,8 +259,12 @@ def test_malformed_json_is_fatal(server: SheetsServer, tmp_path: Path, fast: Non
     assert snapshot(data) == before
 
 
-def test_timeouts_are_bounded(server: SheetsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sources, "DEFAULT_POLICY", sources.RetryPolicy(attempts=2, backoff=0.05, timeout=0.3))
+def test_timeouts_are_bounded(
+    server: SheetsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        sources, "DEFAULT_POLICY", sources.RetryPolicy(attempts=2, backoff=0.05, timeout=0.3)
+    )
     server.state.sheets[SHEET] = {TITLE: grid([row(1)])}
     server.state.permanent = {"delay": 1.5}
     start = time.monotonic()
@@ -241,7 +273,9 @@ def test_timeouts_are_bounded(server: SheetsServer, tmp_path: Path, monkeypatch:
     assert result.output.startswith("导入失败：Google 表格接口请求超时，已尝试 2 次仍失败")
 
 
-def test_a_slow_answer_within_the_timeout_is_fine(server: SheetsServer, tmp_path: Path, fast: None) -> None:
+def test_a_slow_answer_within_the_timeout_is_fine(
+    server: SheetsServer, tmp_path: Path, fast: None
+) -> None:
     server.state.sheets[SHEET] = {TITLE: grid([row(1)])}
     server.state.faults = [{"delay": 0.3}]
     assert invoke(project(tmp_path), "registrations", "--sheet", SHEET).exit_code == 0
@@ -263,7 +297,9 @@ def test_unknown_sheet_or_worksheet(
     assert (result.exit_code, result.output) == (1, message)
 
 
-def test_without_the_hmac_key_nothing_happens(server: SheetsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_hmac_key_nothing_happens(
+    server: SheetsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("INTAKE_HMAC_KEY")
     server.state.sheets[SHEET] = {TITLE: grid([row(1)])}
     data = project(tmp_path)
@@ -296,8 +332,21 @@ def test_a_remote_api_needs_credentials(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_proposals_from_a_sheet(server: SheetsServer, tmp_path: Path) -> None:
     from tests.intake_support import PROPOSAL_HEADER, office_phone
 
-    good = ["2012/7/20 9:00:00", "法律咨询进企业", "法律咨询", "工会组织", "财贸工会", "财贸", "某商场",
-            "2012-08-01", "", "", "每月一次劳动法律咨询。", "财贸工会办公室", office_phone()]
+    good = [
+        "2012/7/20 9:00:00",
+        "法律咨询进企业",
+        "法律咨询",
+        "工会组织",
+        "财贸工会",
+        "财贸",
+        "某商场",
+        "2012-08-01",
+        "",
+        "",
+        "每月一次劳动法律咨询。",
+        "财贸工会办公室",
+        office_phone(),
+    ]
     bad = [*good[:1], "重复", *good[2:12], make_mobile(4)]
     bad[0] = "2012/7/21 9:00:00"
     server.state.sheets[SHEET] = {TITLE: [PROPOSAL_HEADER, good, bad, good]}
@@ -305,8 +354,12 @@ def test_proposals_from_a_sheet(server: SheetsServer, tmp_path: Path) -> None:
     report = tmp_path / "r.md"
     result = invoke(data, "proposals", "--sheet", SHEET, "--report", str(report))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("网上报名导入：新增 1 条服务项目申报：已导入过 0，重复 1，有误 1")
+    assert result.output.startswith(
+        "网上报名导入：新增 1 条服务项目申报：已导入过 0，重复 1，有误 1"
+    )
     (file,) = (data / "proposals").glob("*.yml")
     assert 'category: "legal-aid"' in file.read_text(encoding="utf-8")
-    assert "第 3 行（重复）：联系电话：公开页面只能登载办公电话" in report.read_text(encoding="utf-8")
+    assert "第 3 行（重复）：联系电话：公开页面只能登载办公电话" in report.read_text(
+        encoding="utf-8"
+    )
     assert find_personal_numbers(all_text_under(data / "proposals", report)) == []
