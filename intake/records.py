@@ -57,8 +57,11 @@ class Lookups:
         unions: dict[str, str] = {}
         for union in site.unions.values():
             names = [union.id, union.name, union.short_name, *(h.name for h in union.history)]
+            # 金普新区 for 金普新区总工会, 中山区 for 中山区总工会: the name without its suffix.
+            names += [n.removesuffix("总工会").removesuffix("工会") for n in names]
             for name in names:
-                unions.setdefault(lookup_key(name), union.id)
+                if name:
+                    unions.setdefault(lookup_key(name), union.id)
         categories: dict[str, str] = {}
         for category in site.categories.values():
             for name in (category.id, category.name):
