@@ -113,7 +113,8 @@ def match_header(header: list[str], kind: str, mapping: Mapping) -> Layout:
         for name in (column.label, *column.aliases):
             by_name[header_key(name)] = column
     index: dict[str, int] = {}
-    status_index, ignored = None, []
+    status_index: int | None = None
+    ignored: list[str] = []
     status_key = header_key(mapping.status_column)
     for i, cell in enumerate(header):
         key = mapping.rename.get(header_key(cell), header_key(cell))
@@ -122,17 +123,17 @@ def match_header(header: list[str], kind: str, mapping: Mapping) -> Layout:
         if key == status_key:
             status_index = i
             continue
-        column = by_name.get(key)
-        if column is None:
+        found = by_name.get(key)
+        if found is None:
             ignored.append(cell.strip())
             continue
-        if column.field in index:
-            raise IntakeError(f"表头中“{column.label}”一列出现了两次（第 {i + 1} 列）")
-        index[column.field] = i
+        if found.field in index:
+            raise IntakeError(f"表头中“{found.label}”一列出现了两次（第 {i + 1} 列）")
+        index[found.field] = i
     missing = [c.label for c in columns if c.required and c.field not in index]
     if missing:
-        found = "、".join(h.strip() for h in header if h.strip()) or "（空）"
+        present = "、".join(h.strip() for h in header if h.strip()) or "（空）"
         raise IntakeError(
-            f"表头缺少必填列：{'、'.join(missing)}（表头现有：{found}；可用 --mapping 指定列名对照）"
+            f"表头缺少必填列：{'、'.join(missing)}（表头现有：{present}；可用 --mapping 指定列名对照）"
         )
     return Layout(index, status_index, len(header), tuple(ignored))

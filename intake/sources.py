@@ -8,7 +8,7 @@ import ipaddress
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import requests
 from gspread import Client
 from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient
+from gspread.http_client import HTTPClient, ParamsType
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from .errors import IntakeError
@@ -208,7 +208,7 @@ def open_sheet(
         if worksheet is not None and worksheet not in titles:
             raise IntakeError(f"找不到工作表“{worksheet}”（现有：{'、'.join(titles)}）")
         title = worksheet or titles[0]
-        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        params: ParamsType = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
         values = http.values_get(key, absolute_range_name(title), params=params).get("values", [])
     except APIError as exc:
         raise _api_error(exc, key) from None
@@ -278,7 +278,7 @@ def _csv(path: Path) -> Table:
     between leaves no open file behind)."""
     encoding = _encoding(path)
 
-    def records() -> Iterator[list[str]]:
+    def records() -> Generator[list[str], None, None]:
         with path.open(encoding=encoding, newline="") as handle:
             try:
                 yield from csv.reader(handle)
@@ -317,7 +317,7 @@ def cell_text(value: Any) -> str:
 def _xlsx(path: Path, worksheet: str | None) -> Table:
     from openpyxl import load_workbook
 
-    def records() -> Iterator[list[str]]:
+    def records() -> Generator[list[str], None, None]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
