@@ -1,0 +1,140 @@
+"""The roster (attachment 3) as an Excel workbook: the way union staff really fill it in."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from .validate import SiteData
+
+COLUMNS = (
+    ("序号", 6), ("姓名", 10), ("性别", 6), ("身份证号码", 22), ("工作单位", 30),
+    ("政治面貌", 14), ("身份", 12), ("特长", 24),
+)  # fmt: skip
+"""Attachment 3's columns and their widths in characters."""
+
+GENDERS = ("男", "女")
+POLITICAL = (
+    "中共党员", "中共预备党员", "共青团员", "民革", "民盟", "民建", "民进", "农工党",
+    "致公党", "九三学社", "台盟", "无党派人士", "群众",
+)  # fmt: skip
+"""The forms' short forms of GB/T 4762 政治面貌, each one accepted by intake."""
+
+HEADER_ROW = 3
+FIRST_ROW = HEADER_ROW + 1
+ROWS = 1000
+"""Rows prepared (text format, drop-downs); a union's quota is at most a few hundred."""
+
+ID_COLUMN = "D"
+TEXT = "@"  # Excel's text format: an ID stays 21020219…, not 2.10202E+17
+
+
+def roster_workbook(site: SiteData) -> bytes:
+    """The blank roster template; the same input gives the same bytes."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "花名册"
+    titles = site.campaign.attachments
+    last_col = chr(ord("A") + len(COLUMNS) - 1)
+    last_row = FIRST_ROW + ROWS - 1
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"] = titles[2] if len(titles) > 2 else "服务帮扶志愿者花名册"
+    ws["A1"].font = Font(name="宋体", size=18, bold=True)
+    ws["A1"].alignment = center
+    ws.row_dimensions[1].height = 36
+
+    ws["A2"] = "区市县、产业工会："
+    ws.merge_cells("A2:B2")
+    ws.merge_cells("C2:D2")
+    ws["E2"], ws["G2"] = "负责人：", "联系电话："
+    for ref in ("A2", "E2", "G2"):
+        ws[ref].alignment = Alignment(horizontal="right", vertical="center")
+    unions = DataValidation(
+        type="list",
+        formula1=_list_formula(site.unions[q.union].name for q in site.quotas.quotas),
+        allow_blank=True,
+        errorTitle="工会名称",
+        error="请从下拉列表中选择本工会",
+    )
+    ws.add_data_validation(unions)
+    unions.add("C2")
+    ws.row_dimensions[2].height = 24
+
+    for i, (label, width) in enumerate(COLUMNS):
+        letter = chr(ord("A") + i)
+        ws.column_dimensions[letter].width = width
+        cell = ws.cell(HEADER_ROW, i + 1, label)
+        cell.font = Font(name="黑体", size=11)
+        cell.alignment, cell.border = center, box
+    for row in range(FIRST_ROW, last_row + 1):
+        for i in range(len(COLUMNS)):
+            ws.cell(row, i + 1).border = box
+        ws[f"{ID_COLUMN}{row}"].number_format = TEXT
+    ws.column_dimensions[ID_COLUMN].number_format = TEXT
+
+    for column, values, name in (("C", GENDERS, "性别"), ("F", POLITICAL, "政治面貌")):
+        check = DataValidation(
+            type="list",
+            formula1=_list_formula(values),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=name,
+            error=f"请从下拉列表中选择{name}：{'、'.join(values)}",
+            promptTitle=name,
+            prompt="请从下拉列表中选择",
+            showInputMessage=True,
+        )
+        ws.add_data_validation(check)
+        check.add(f"{column}{FIRST_ROW}:{column}{last_row}")
+
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+    fixed = datetime(
+        site.campaign.printed.year, site.campaign.printed.month, site.campaign.printed.day
+    )
+    wb.properties.creator = site.campaign.issuer
+    wb.properties.title = ws["A1"].value
+    wb.properties.created = wb.properties.modified = fixed
+    return _reproducible_zip(wb, fixed)
+
+
+def _list_formula(values: object) -> str:
+    text = ",".join(str(v) for v in values)  # type: ignore[attr-defined]
+    if len(text) > 255:  # Excel's limit for an inline list
+        raise ValueError(f"下拉列表过长（{len(text)} 个字符，上限 255）")
+    return f'"{text}"'
+
+
+def _reproducible_zip(wb: Workbook, when: datetime) -> bytes:
+    """openpyxl stamps each zip member with the clock; rewrite them with a fixed time."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # not wb.save(): that resets the modified date
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
