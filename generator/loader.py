@@ -22,6 +22,8 @@ Loc = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DEPTH = 50
+MAX_NODES = 200_000
+"""Aliases can expand a few hundred bytes into 10⁹ values ("billion laughs"): stop well before."""
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -76,16 +78,25 @@ def _mark_line(exc: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+class _TooLarge(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.lines: dict[Loc, int] = {}
         self.errors: list[DataError] = []
+        self.nodes = 0
 
     def build(
         self, node: Node, loc: Loc, depth: int = 0, seen: frozenset[int] = frozenset()
     ) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge(node.start_mark.line + 1)
         if depth > MAX_DEPTH or id(node) in seen:
             self.errors.append(
                 DataError(self.path, node.start_mark.line + 1, "", "嵌套过深或引用自身（锚点循环）")
@@ -162,6 +173,8 @@ def parse(text: str, path: str) -> Document:
         data = builder.build(nodes[0], ())
     except RecursionError:
         raise _error(path, None, "嵌套过深") from None
+    except _TooLarge as exc:
+        raise _error(path, exc.line, f"内容过多（超过 {MAX_NODES} 项，可能是锚点和别名层层展开）") from None
     if builder.errors:
         raise DataErrors(builder.errors)
     return Document(path, data, builder.lines)

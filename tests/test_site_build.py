@@ -142,7 +142,7 @@ def test_check_command_lists_every_error_with_file_and_line(project: Path) -> No
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0].startswith(
-        "data/projects/jinqiu-zhuxue-2012.yml:2 category: 未知的服务类别 “金秋”"
+        "data/projects/jinqiu-zhuxue-2012.yml:3 category: 未知的服务类别 “金秋”"
     )
     assert lines[1] == "data/quotas.yml:3 total: 合计应为各工会名额之和 5800，实际填写 5801"
     assert lines[2] == "共 2 处错误。"
