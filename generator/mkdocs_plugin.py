@@ -15,9 +15,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from .downloads import build_downloads, download_index
 from .errors import DataErrors
 from .opendata import build_open_data
-from .pages import SNIPPETS, build_pages, render_snippet
+from .pages import SNIPPETS, Page, build_pages, render_snippet
 from .photos import build_photos
 from .privacy import scan_site
 from .validate import SiteData, load_site
@@ -47,7 +48,18 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         assert self.site is not None
         for page in build_pages(self.site):
             files.append(File.generated(config, page.uri, content=page.text(self.site)))
-        generated = {**build_open_data(self.site, config.site_url or ""), **build_photos(self.site)}
+        downloads = build_downloads(self.site, _cache_dir(self.site.root) / "pdf")
+        page = Page(
+            "downloads.md",
+            "pages/downloads.md.j2",
+            {"downloads": download_index(self.site, downloads)},
+        )
+        files.append(File.generated(config, page.uri, content=page.text(self.site)))
+        generated = {
+            **downloads,
+            **build_open_data(self.site, config.site_url or ""),
+            **build_photos(self.site),
+        }
         for path, content in generated.items():
             files.append(File.generated(config, path, content=content))
         return files
@@ -67,6 +79,11 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             return render_snippet(name, site, page.file.src_uri)
 
         return MARKER.sub(fill, markdown)
+
+
+def _cache_dir(root: Path) -> Path:
+    """Rendered PDFs are kept by the hash of their inputs; VOLUNTEERS_CACHE moves the cache."""
+    return Path(os.environ.get("VOLUNTEERS_CACHE") or root / ".cache")
 
 
 def _teach_segmenter(site: SiteData) -> None:

@@ -35,7 +35,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Rendered PDFs are cached by the hash of their inputs: one cache serves every test build.
+    cache = Path(os.environ.get("VOLUNTEERS_TEST_CACHE", "/tmp/volunteers-test-cache"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOLUNTEERS_CACHE": str(cache)}
     return subprocess.run(
         [
             sys.executable,
