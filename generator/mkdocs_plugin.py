@@ -80,6 +80,20 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
 
         return MARKER.sub(fill, markdown)
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """The privacy guard: nothing that looks like a full ID number or a personal mobile
+        leaves the build. Offending files are removed, so they cannot be uploaded by mistake."""
+        site_dir = Path(config.site_dir)
+        findings = scan_site(site_dir)
+        if not findings:
+            return
+        for path in {f.path for f in findings}:
+            (site_dir / path.split("/", 1)[1]).unlink(missing_ok=True)
+        listing = "\n".join(str(f) for f in findings)
+        raise PluginError(
+            f"隐私检查未通过：以下文件含有完整的身份证号或个人手机号，已删除，构建失败。\n{listing}"
+        )
+
 
 def _cache_dir(root: Path) -> Path:
     """Rendered PDFs are kept by the hash of their inputs; VOLUNTEERS_CACHE moves the cache."""
@@ -97,17 +111,3 @@ def _teach_segmenter(site: SiteData) -> None:
     words |= {c.name.strip("“”") for c in site.categories.values()}
     for word in sorted(words):
         jieba.add_word(word)
-
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        """The privacy guard: nothing that looks like a full ID number or a personal mobile
-        leaves the build. Offending files are removed, so they cannot be uploaded by mistake."""
-        site_dir = Path(config.site_dir)
-        findings = scan_site(site_dir)
-        if not findings:
-            return
-        for path in {f.path for f in findings}:
-            (site_dir / path.split("/", 1)[1]).unlink(missing_ok=True)
-        listing = "\n".join(str(f) for f in findings)
-        raise PluginError(
-            f"隐私检查未通过：以下文件含有完整的身份证号或个人手机号，已删除，构建失败。\n{listing}"
-        )
