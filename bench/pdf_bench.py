@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +71,9 @@ def main() -> int:
     print(f"cached build: best {min(cached):.2f} s, worst {max(cached):.2f} s")
     failures = []
     for path, size in sizes.items():
-        budget = BUDGETS.get(path, ROSTER_BUDGET if "/roster-" in path and path.endswith(".pdf") else None)
+        budget = BUDGETS.get(
+            path, ROSTER_BUDGET if "/roster-" in path and path.endswith(".pdf") else None
+        )
         mark = "" if budget is None or size <= budget else "  OVER BUDGET"
         if mark:
             failures.append(path)

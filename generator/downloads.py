@@ -147,7 +147,12 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
     return docs
 
 
-OPINIONS = ("单位工会意见", "区市县总工会、产业工会意见", "市总工会意见")
+OPINIONS = (
+    ("单位", "工会", "意见"),
+    ("区市县", "总工会、", "产业工会", "意见"),
+    ("市总", "工会", "意见"),
+)
+"""The three opinion cells' labels, line by line as in the 2012 form."""
 PRIVACY_NOTE = (
     "说明：本表所填个人信息仅用于工会服务帮扶志愿者的登记、管理和联系，由所属工会和市总工会"
     "生活保障部存档，不对外公开。"
@@ -282,7 +287,7 @@ ROSTER_COLUMNS = (
 
 
 def roster_context(union_name: str, contact: object, rows: int) -> dict[str, object]:
-    widths = [w for _, w in ROSTER_COLUMNS]
+    widths = [float(w) for _, w in ROSTER_COLUMNS]
     widths[-1] = round(ROSTER.width - sum(widths), 3)
     columns = [
         {"label": label, "width": w} for (label, _), w in zip(ROSTER_COLUMNS, widths, strict=True)

@@ -129,7 +129,7 @@ def find_font(pattern: str) -> tuple[Path, int]:
     if not match:
         raise PdfError(f"找不到字体 {pattern}。{INSTALL_HINT}")
     value, index = ctypes.c_char_p(), ctypes.c_int()
-    families = []
+    families: list[str] = []
     while fc.FcPatternGetString(match, b"family", len(families), ctypes.byref(value)) == 0:
         families.append((value.value or b"").decode())
     fc.FcPatternGetString(match, b"file", 0, ctypes.byref(value))
@@ -329,7 +329,7 @@ class PdfRenderer:
 
         if self._font_config is None:
             self._font_config = FontConfiguration()
-        wanted = [(False, DOC_FACES, self.charset)]
+        wanted: list[tuple[bool, tuple[Face, ...], str]] = [(False, DOC_FACES, self.charset)]
         if forms:
             wanted.append((True, (FIELD_FACE,), self.charset + typing_charset()))
         for field, faces, chars in wanted:

@@ -1,0 +1,91 @@
+"""The roster workbook read back with openpyxl: columns, drop-downs, the ID column as text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator import xlsx
+from generator.validate import SiteData, load_site
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def site() -> SiteData:
+    return load_site(ROOT)
+
+
+@pytest.fixture(scope="module")
+def data(site: SiteData) -> bytes:
+    return xlsx.roster_workbook(site)
+
+
+@pytest.fixture
+def sheet(data: bytes) -> Worksheet:
+    ws = load_workbook(io.BytesIO(data)).active
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+def validations(ws: Worksheet) -> dict[str, list[str]]:
+    """Each list validation's cell ranges → its choices."""
+    out = {}
+    for dv in ws.data_validations.dataValidation:
+        assert dv.type == "list"
+        out[str(dv.sqref)] = dv.formula1.strip('"').split(",")
+    return out
+
+
+def test_title_header_and_columns(sheet: Worksheet) -> None:
+    assert sheet.title == "花名册"
+    assert sheet["A1"].value == "服务帮扶志愿者花名册"
+    assert (sheet["A2"].value, sheet["E2"].value, sheet["G2"].value) == (
+        "区市县、产业工会：",
+        "负责人：",
+        "联系电话：",
+    )
+    header = [c.value for c in sheet[xlsx.HEADER_ROW]]
+    assert header == ["序号", "姓名", "性别", "身份证号码", "工作单位", "政治面貌", "身份", "特长"]
+    assert sheet.freeze_panes == f"A{xlsx.FIRST_ROW}"
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_drop_downs(sheet: Worksheet, site: SiteData) -> None:
+    last = xlsx.FIRST_ROW + xlsx.ROWS - 1
+    lists = validations(sheet)
+    assert lists[f"C{xlsx.FIRST_ROW}:C{last}"] == ["男", "女"]
+    assert lists[f"F{xlsx.FIRST_ROW}:F{last}"] == list(xlsx.POLITICAL)
+    assert lists["C2"] == [site.unions[q.union].name for q in site.quotas.quotas]
+
+
+def test_political_choices_are_accepted_by_intake() -> None:
+    from generator.records import POLITICAL_ALIASES, PoliticalStatus
+
+    known = set(POLITICAL_ALIASES) | {s.value for s in PoliticalStatus}
+    assert set(xlsx.POLITICAL) <= known
+
+
+def test_id_column_is_text(sheet: Worksheet) -> None:
+    for row in (xlsx.FIRST_ROW, xlsx.FIRST_ROW + 1, xlsx.FIRST_ROW + xlsx.ROWS - 1):
+        assert sheet[f"D{row}"].number_format == "@"
+    # A value typed as text stays text, leading zeros and trailing X included.
+    number = "0" + "1" * 16 + "X"
+    sheet["D4"] = number
+    out = io.BytesIO()
+    assert sheet.parent is not None
+    sheet.parent.save(out)
+    again = load_workbook(io.BytesIO(out.getvalue())).active
+    assert again is not None and again["D4"].value == number
+
+
+def test_same_input_same_bytes(site: SiteData, data: bytes) -> None:
+    assert xlsx.roster_workbook(site) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2012, 7, 3, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert "2012-07-03T00:00:00Z" in core
