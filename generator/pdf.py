@@ -289,7 +289,7 @@ class PdfRenderer:
         them (WeasyPrint is single-threaded; the budget is for two cores)."""
         out = {name: self.cached(*job) for name, job in jobs.items()}
         todo = [name for name, pdf in out.items() if pdf is None]
-        workers = workers if workers is not None else min(2, len(os.sched_getaffinity(0)))
+        workers = workers if workers is not None else min(2, _cores())
         cost = {name: len(jobs[name][0]) + JOB_COST for name in todo}
         remote: dict[str, Job] = {}
         if workers > 1 and sum(cost.values()) > PARALLEL_ABOVE:
@@ -306,7 +306,16 @@ class PdfRenderer:
             done, count = helper.result()
             out.update(done)
             self.rendered += count
+        self._prune({self.key(*job) for job in jobs.values()})
         return {name: pdf for name, pdf in out.items() if pdf is not None}
+
+    def _prune(self, keep: set[str]) -> None:
+        """Drops cached PDFs this build no longer produces, so the cache does not grow forever."""
+        if self.cache_dir is None or not self.cache_dir.is_dir():
+            return
+        for file in self.cache_dir.glob("*.pdf"):
+            if len(file.stem) == 64 and file.stem not in keep:
+                file.unlink(missing_ok=True)
 
     def _render(self, html: str, forms: bool) -> bytes:
         import weasyprint
@@ -346,6 +355,12 @@ JOB_COST = 15_000
 PARALLEL_ABOVE = 150_000
 """Estimated cost of rendering, in characters of HTML plus JOB_COST per document (about
 60 per millisecond here), above which a second process pays for its start-up."""
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class _Helper:

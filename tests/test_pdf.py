@@ -18,6 +18,8 @@ from generator.validate import SiteData, load_site
 
 from .conftest import ROOT, copy_project
 
+pytestmark = pytest.mark.slow  # one real build of all the PDFs, shared by the module
+
 A4 = (595.28, 841.89)
 KB = 1024
 LOOKALIKES = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\ufffd]")
@@ -321,8 +323,14 @@ def test_changed_input_is_rendered_again(site: SiteData, cache_dir: Path) -> Non
     html, _ = docs["downloads/quota-table.pdf"]
     renderer.render(html)
     assert renderer.rendered == 0
-    renderer.render(html.replace("<td></td></tr>", "<td>备</td></tr>", 1))
+    changed = html.replace("<td></td></tr>", "<td>备</td></tr>", 1)
+    renderer.render(changed)
     assert renderer.rendered == 1
+    assert (cache_dir / f"{renderer.key(changed)}.pdf").is_file()
+    renderer.render_all(docs)  # a whole build drops what it no longer produces
+    assert renderer.rendered == 1
+    assert not (cache_dir / f"{renderer.key(changed)}.pdf").exists()
+    assert len(list(cache_dir.glob("*.pdf"))) == len(docs)
 
 
 def test_creation_date_is_fixed(
