@@ -15,11 +15,11 @@ PHOTO_DIR = "data/recognitions/photos"
 
 def resize_photo(raw: bytes) -> bytes:
     """Any Pillow-readable image → a JPEG of at most MAX_SIDE pixels, no metadata, deterministic."""
-    with Image.open(io.BytesIO(raw)) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((MAX_SIDE, MAX_SIDE))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    with Image.open(io.BytesIO(raw)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
 
 
