@@ -289,8 +289,10 @@ ROSTER_COLUMNS = (
 def roster_context(union_name: str, contact: object, rows: int) -> dict[str, object]:
     widths = [float(w) for _, w in ROSTER_COLUMNS]
     widths[-1] = round(ROSTER.width - sum(widths), 3)
+    lefts = [0.0, *accumulate(widths[:-1])]
     columns = [
-        {"label": label, "width": w} for (label, _), w in zip(ROSTER_COLUMNS, widths, strict=True)
+        {"label": label, "width": w, "left": round(x, 3)}
+        for (label, _), w, x in zip(ROSTER_COLUMNS, widths, lefts, strict=True)
     ]
     pages = []
     start = 1
