@@ -4,12 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
-export SOURCE_DATE_EPOCH ?= 1341273600
 
 .PHONY: setup build serve test lint check bench clean
 
 setup: $(STAMP)
-	@scripts/setup-system.sh
+	@.ci/setup-system.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +25,9 @@ check: setup
 	$(BIN)/volunteers check
 
 lint: setup
-	$(BIN)/ruff check generator intake tests
-	$(BIN)/ruff format --check generator intake tests
+	$(BIN)/ruff check generator intake tests bench
+	$(BIN)/ruff format --check generator intake tests bench
+	$(BIN)/mypy
 
 test: setup lint
 	$(BIN)/volunteers check
