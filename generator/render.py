@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +34,35 @@ def md_cell(value: object) -> Markup:
     return Markup(text.replace("|", "&#124;").replace("\n", " "))
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def cjk_join(text: str) -> str:
+    """Join lines broken between two Chinese characters: Markdown would render the break as a
+    space, which Chinese text does not have. A heading line is never joined to the next."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        previous = out[-1] if out else ""
+        if (
+            stripped
+            and previous
+            and _CJK.match(stripped[0])
+            and _CJK.match(previous[-1])
+            and not previous.lstrip().startswith("#")
+        ):
+            out[-1] = previous + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def tel(phone: str) -> Markup:
+    """A phone number people can tap to call, never broken across lines."""
+    digits = re.sub(r"[^0-9]", "", phone.split("转")[0])
+    return Markup('<a class="tel" href="tel:{}">{}</a>').format(digits, phone)
+
+
 @cache
 def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -43,7 +73,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cn_date=cn_date, percent=percent, cell=md_cell)
+    env.filters.update(cn_date=cn_date, percent=percent, cell=md_cell, cjk_join=cjk_join, tel=tel)
     env.globals.update(relative=relative)
     return env
 

@@ -1,0 +1,40 @@
+"""Rendering helpers: Chinese line joins, tap-to-call numbers, dates, table cells."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator.render import cjk_join, cn_date, md_cell, relative, tel
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("准备材料，\n  并为新生", "准备材料，并为新生"),
+        ("- 服务对象：困难\n  职工子女", "- 服务对象：困难职工子女"),
+        ("## 标题\n正文", "## 标题\n正文"),
+        ("第一段。\n\n第二段", "第一段。\n\n第二段"),
+        ("中文\n- 列表", "中文\n- 列表"),
+        ("English\nline", "English\nline"),
+        ("数字 2012\n年", "数字 2012\n年"),
+    ],
+)
+def test_cjk_join(text: str, joined: str) -> None:
+    assert cjk_join(text) == joined
+
+
+def test_tel_is_a_tap_to_call_link() -> None:
+    assert (
+        str(tel("0411-82610421 转 123"))
+        == '<a class="tel" href="tel:041182610421">0411-82610421 转 123</a>'
+    )
+    assert str(tel("<b>")) == '<a class="tel" href="tel:">&lt;b&gt;</a>'
+
+
+def test_small_helpers() -> None:
+    assert cn_date(date(2012, 7, 3)) == "2012年7月3日"
+    assert str(md_cell("a|b\n<c>")) == "a&#124;b &lt;c&gt;"
+    assert relative("projects/x.md", "unions/y.md") == "../unions/y.md"
+    assert relative("index.md", "downloads/a.pdf") == "downloads/a.pdf"
