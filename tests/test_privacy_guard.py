@@ -150,3 +150,29 @@ def test_a_mobile_in_a_content_page_stops_the_build(tmp_path: Path) -> None:
     assert code != 0
     assert "contact/index.html" in output
     assert mobile not in output
+
+
+@pytest.mark.parametrize(
+    ("template", "kind"),
+    [
+        ("{id}", "id"),
+        ("{id_lower}尾", "id"),
+        ("开头 {mobile}", "mobile"),
+        ("+86 {mobile}", "mobile"),
+        ("0086-{m3}-{m4}-{m4b}", "mobile"),
+        ("电话：{m3} {m4} {m4b}。", "mobile"),
+        ("1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 {mobile}", "mobile"),
+    ],
+)
+def test_scan_finds_numbers_wherever_they_sit(template: str, kind: str) -> None:
+    number, mobile = make_id(16), make_mobile(6)
+    assert number.endswith("X")  # so the lower-case form is tried too
+    text = template.format(
+        id=number,
+        id_lower=number.lower(),
+        mobile=mobile,
+        m3=mobile[:3],
+        m4=mobile[3:7],
+        m4b=mobile[7:],
+    )
+    assert [f.kind for f in scan_text(text, "x")] == [kind]
