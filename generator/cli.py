@@ -165,3 +165,117 @@ def stats(root: Path) -> None:
     from .stats import render_stats
 
     render_stats(_site(root))
+
+
+@main.command()
+@click.argument("union_id", metavar="UNION-ID")
+@click.option("--sheet", metavar="KEY", help="Google 表格的 KEY（与导入时相同的网上报名表）。")
+@click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="导出的 .csv 或 .xlsx 文件（与导入时相同的报名表）。",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="输出目录：须在仓库和 site/ 之外（文件含完整身份证号和手机号）。",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="项目的 data 目录。",
+)
+@click.option(
+    "--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。"
+)
+@click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="服务账号 JSON（默认取 GOOGLE_APPLICATION_CREDENTIALS）；须放在仓库之外。",
+)
+def roster(
+    union_id: str,
+    sheet: str | None,
+    worksheet: str | None,
+    file: Path | None,
+    out: Path,
+    data_dir: Path,
+    mapping: Path | None,
+    credentials: Path | None,
+) -> None:
+    """生成一个工会已批准志愿者的花名册（PDF、XLSX）和登记表，存档备查（只写到仓库之外）。
+
+    \b
+    - 已批准的登记按身份证号散列和所属工会与报名表逐行对应；完整的身份证号和手机号只取自
+      报名表，只写进 --out 中的文件，不出现在屏幕输出里。
+    - 报名表中找不到的已批准登记仍列入花名册（身份证号、电话为脱敏形式），并按编号提示；
+      电话与登记时不一致的，登记表上为脱敏电话。未批准的行一律不用。
+    - --out 不能在项目目录、site/ 或任何 git 工作区之内；文件仅本人可读写（0600）。
+    """
+    from intake import sources
+    from intake.cli import hmac_key
+    from intake.columns import Mapping
+    from intake.details import source_rows
+    from intake.errors import IntakeError
+
+    from . import archive
+    from .pdf import PdfError
+
+    root = data_dir.resolve().parent
+    if data_dir.name != "data" or not data_dir.is_dir():
+        _fail(f"数据目录 {data_dir} 不存在或不是名为 data 的文件夹")
+    refused = archive.refusal(out, root)
+    if refused:
+        _fail(refused)
+    if (sheet is None) == (file is None):
+        _fail("请指定 --sheet KEY 或 --file PATH 之一")
+    if credentials is not None and credentials.resolve().is_relative_to(root):
+        _fail("凭据文件不能放在项目目录中（以免提交进仓库）；请放到仓库之外")
+    try:
+        key = hmac_key()
+    except IntakeError as exc:
+        _fail(str(exc))
+    site = _site(root)
+    union = site.unions.get(union_id)
+    if union is None:
+        _fail(f"未知的工会 “{union_id}”（可选：{'、'.join(site.unions)}）")
+        return
+    records = archive.approved_records(site, union.id)
+    if not records:
+        _fail(f"{union.name}尚无已批准的登记，未生成任何文件")
+    try:
+        columns = Mapping.load(mapping)
+        if sheet is not None:
+            table = sources.open_sheet(sheet, worksheet, credentials, columns.status_column)
+        else:
+            assert file is not None
+            table = sources.open_file(file, worksheet)
+        joined = archive.join(records, source_rows(table, site, key, columns))
+    except IntakeError as exc:
+        _fail(f"读取报名表失败：{exc}")
+    try:
+        files = archive.render(archive.plan(site, union.id, joined))
+    except PdfError as exc:
+        _fail(str(exc))
+    try:
+        archive.write_archive(out, files)
+    except OSError as exc:
+        _fail(f"无法写入 {out}：{exc.strerror or type(exc).__name__}")
+    forms = len(joined.entries)
+    click.echo(
+        f"{union.name}：已批准 {forms} 人，花名册（PDF、XLSX）和 {forms} 份登记表已写入 {out}"
+    )
+    notes = (
+        (joined.unmatched, "在报名表中找不到（按身份证号散列核对），花名册和登记表中为脱敏号码"),
+        (joined.phone_differs, "的联系电话与报名表不一致，登记表中为脱敏号码"),
+        (joined.several, "在报名表中有多行，已取导入时的那一行（认不出时取最后一行）"),
+    )
+    for records_noted, what in notes:
+        if records_noted:
+            listed = "、".join(f"{r.id}（{r.id_masked}）" for r in records_noted)
+            click.echo(f"提示：{len(records_noted)} 条已批准登记{what}：{listed}", err=True)

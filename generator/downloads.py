@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
@@ -101,13 +103,11 @@ def build_downloads(site: SiteData, cache_dir: Path | None = None) -> dict[str, 
 
 def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
     """Site path → (HTML to print, whether it has form fields), for every PDF."""
-    env = _environment()
-    common = {"campaign": site.campaign, "build_time": build_time(site.campaign),
-              "qr": signup_qr(site.campaign.signup_url)}  # fmt: skip
+    common = common_context(site)
     titles = dict(enumerate(site.campaign.attachments, start=1))
 
     def page(template: str, **context: object) -> str:
-        return env.get_template(template).render(**common, **context)
+        return render_page(template, common, **context)
 
     title, body = notice_parts((site.root / NOTICE).read_text(encoding="utf-8"))
     docs = {
@@ -127,7 +127,7 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
     for fillable, path in ((False, "registration-form"), (True, "registration-form-fillable")):
         docs[f"downloads/{path}.pdf"] = (
             page("registration-form.html.j2", title=titles.get(2, "登记表"), fillable=fillable,
-                 opinions=OPINIONS, privacy_note=PRIVACY_NOTE),
+                 opinions=OPINIONS, privacy_note=PRIVACY_NOTE, person=None, signed=None),
             fillable,
         )  # fmt: skip
     roster = titles.get(3, "花名册")
@@ -145,6 +145,17 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
             False,
         )
     return docs
+
+
+def common_context(site: SiteData) -> dict[str, object]:
+    """What every printable template reads: the campaign, the fixed date, the sign-up QR code."""
+    return {"campaign": site.campaign, "build_time": build_time(site.campaign),
+            "qr": signup_qr(site.campaign.signup_url)}  # fmt: skip
+
+
+def render_page(template: str, common: Mapping[str, object], **context: object) -> str:
+    """One template of site_templates/pdf/ rendered to HTML."""
+    return _environment().get_template(template).render({**common, **context})
 
 
 OPINIONS = (
@@ -286,7 +297,11 @@ ROSTER_COLUMNS = (
 """Attachment 3's columns and widths in mm; the last takes what is left."""
 
 
-def roster_context(union_name: str, contact: object, rows: int) -> dict[str, object]:
+def roster_context(
+    union_name: str, contact: object, rows: int, entries: Sequence[Sequence[str]] = ()
+) -> dict[str, object]:
+    """The roster template's context: `rows` numbered lines, the first ones filled with
+    `entries` (the columns after 序号, for the archive); blank lines otherwise."""
     widths = [float(w) for _, w in ROSTER_COLUMNS]
     widths[-1] = round(ROSTER.width - sum(widths), 3)
     lefts = [0.0, *accumulate(widths[:-1])]
@@ -302,9 +317,15 @@ def roster_context(union_name: str, contact: object, rows: int) -> dict[str, obj
             "numbers": list(range(start, start + count)),
             "height": ROSTER.header_row + count * ROSTER.row,
             "grid": _grid(tuple(widths), count),
+            "rows": [
+                {"top": round(ROSTER.header_row + k * ROSTER.row, 3),
+                 "cells": [_cell(text, column) for text, column in zip(entry, columns[1:], strict=True)]}
+                for k, entry in enumerate(entries[start - 1 : start - 1 + count])
+            ],
         })  # fmt: skip
         start += count
     return {
+        "filled": bool(entries),
         "union_name": union_name,
         "leader": getattr(contact, "name", None) or "",
         "phone": getattr(contact, "phone", None) or "",
@@ -312,6 +333,43 @@ def roster_context(union_name: str, contact: object, rows: int) -> dict[str, obj
         "columns": columns,
         "pages": pages,
     }
+
+
+ROSTER_FONT = 10.0
+ROSTER_SMALL_FONT = 8.0
+"""Point sizes of a filled roster cell: one line, or one or two smaller lines for a long value."""
+_MM_PER_PT = 25.4 / 72
+
+
+def _ems(text: str) -> float:
+    """Width in ems: a CJK character is one, anything else (Latin, digits) at most 0.6."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+
+def text_lines(text: str, width: float, size: float) -> int:
+    """How many lines `text` takes in a box `width` mm wide at `size` pt: an estimate on the
+    generous side (a glyph that does not fit moves to the next line)."""
+    per_line = width / (size * _MM_PER_PT) - 0.6
+    return sum(max(1, math.ceil(_ems(part) / per_line)) for part in text.split("\n"))
+
+
+def _cell(text: str, column: Mapping[str, object]) -> dict[str, object]:
+    """One filled roster cell: one line, one smaller line, or two smaller lines; past two lines
+    it is cut with … (the workbook and the registration form keep it whole)."""
+    width = float(column["width"])  # type: ignore[arg-type]
+    room = width - 2  # 1 mm padding each side
+    text = " ".join(text.split())
+    if text_lines(text, room, ROSTER_FONT) == 1:
+        size = ""
+    elif text_lines(text, room, ROSTER_SMALL_FONT) == 1:
+        size = "small"
+    else:
+        size = "small two"
+        if text_lines(text, room, ROSTER_SMALL_FONT) > 2:
+            while text and text_lines(text + "…", room, ROSTER_SMALL_FONT) > 2:
+                text = text[:-1]
+            text += "…"
+    return {"left": column["left"], "width": width, "text": text, "size": size}
 
 
 @cache

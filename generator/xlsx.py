@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -35,15 +37,21 @@ ID_COLUMN = "D"
 TEXT = "@"  # Excel's text format: an ID stays 21020219…, not 2.10202E+17
 
 
-def roster_workbook(site: SiteData) -> bytes:
-    """The blank roster template; the same input gives the same bytes."""
+def roster_workbook(
+    site: SiteData,
+    header: tuple[str, str, str] | None = None,
+    entries: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """The roster template; the same input gives the same bytes. Blank by default; with `header`
+    (union name, 负责人, 联系电话) and `entries` (one row per volunteer: the columns after 序号)
+    it is a union's filled roster for the archive."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "花名册"
     titles = site.campaign.attachments
     last_col = chr(ord("A") + len(COLUMNS) - 1)
-    last_row = FIRST_ROW + ROWS - 1
+    last_row = FIRST_ROW + max(ROWS, len(entries)) - 1
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -98,6 +106,14 @@ def roster_workbook(site: SiteData) -> bytes:
         ws.add_data_validation(check)
         check.add(f"{column}{FIRST_ROW}:{column}{last_row}")
 
+    if header is not None:
+        for ref, text in zip(("C2", "F2", "H2"), header, strict=True):
+            _text(ws[ref], text)
+    for number, entry in enumerate(entries, start=1):
+        ws.cell(FIRST_ROW + number - 1, 1, number).alignment = center
+        for i, text in enumerate(entry, start=2):
+            _text(ws.cell(FIRST_ROW + number - 1, i), text)
+
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
@@ -113,6 +129,12 @@ def roster_workbook(site: SiteData) -> bytes:
     wb.properties.title = ws["A1"].value
     wb.properties.created = wb.properties.modified = fixed
     return _reproducible_zip(wb, fixed)
+
+
+def _text(cell: Cell | MergedCell, text: str) -> None:
+    """A value stored as text, never as a formula (`=…` from a form stays what was typed)."""
+    cell.value = text
+    cell.data_type = "s"
 
 
 def _list_formula(values: object) -> str:

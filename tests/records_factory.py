@@ -12,7 +12,8 @@ from generator.records import Opinion, OpinionLevel, Proposal, RecordStatus, Reg
 from generator.review import derive_status
 from intake.store import record_text
 
-KEY = b"test-key"
+KEY = b"test-key-0123456789abcdef"
+"""Long enough for INTAKE_HMAC_KEY (intake and `volunteers roster` refuse a shorter key)."""
 
 
 def make_id(n: int, born: str = "19800101", area: str = "210202") -> str:
@@ -53,7 +54,7 @@ def registration(
         id_masked=mask_id(number),
         id_hash=keyed_hash(KEY, "id", number),
         phone_masked=mask_phone("+86" + make_mobile(n)),
-        phone_hash=keyed_hash(KEY, "phone", make_mobile(n)),
+        phone_hash=keyed_hash(KEY, "phone", "+86" + make_mobile(n)),  # E.164, as intake hashes it
         consent=True,
         opinions=opinions,
     )
