@@ -97,11 +97,9 @@ class Join:
 
 def approved_records(site: SiteData, union: str) -> list[Registration]:
     """The union's approved registrations, in order of submission (the data has validated)."""
-    records = load_records(site.root, set(site.unions), set(site.categories), Report())
+    records = load_records(site.root, set(site.unions), set(site.categories), Report(), keep=True)
     chosen = [
-        r
-        for r, _ in records.registrations
-        if r.union == union and r.status == RecordStatus.approved
+        r for r in records.registrations if r.union == union and r.status == RecordStatus.approved
     ]
     return sorted(chosen, key=lambda r: (r.submitted, r.id))
 

@@ -150,6 +150,11 @@ def _ascii_digits(text: str) -> str:
     return "".join(str(int(c)) if c.isdigit() else c.upper() for c in text)
 
 
+def may_hold_personal_number(text: str) -> bool:
+    """A quick gate: False means `find_personal_numbers(text)` is certainly empty."""
+    return bool(_ID_CANDIDATE.search(text) or _MOBILE_CANDIDATE.search(text))
+
+
 def find_personal_numbers(text: str) -> list[PersonalNumber]:
     """Every full ID number (valid check digit and birth date) and personal mobile in `text`."""
     found: list[PersonalNumber] = []

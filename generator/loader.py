@@ -18,8 +18,38 @@ from .errors import DataError, DataErrors
 
 Loc = tuple[str | int, ...]
 
-# libyaml's parser when PyYAML was built with it (ten times faster on 50,000 registrations).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _TextResolver(yaml.resolver.BaseResolver):
+    """No implicit types: every untagged scalar is text (the schema types it). Also skips the
+    resolver's per-node bookkeeping, the largest cost of composing many small files."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _DEFAULT_TAGS[kind]
+
+
+_DEFAULT_TAGS = {
+    ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+}
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+if _CParser is not None:  # libyaml: ten times faster than the pure-Python parser
+
+    class _FastComposer(_CParser, _TextResolver):
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _TextResolver.__init__(self)
+
+    _Composer: Any = _FastComposer
+else:  # pragma: no cover - PyYAML without libyaml
+    _Composer = yaml.SafeLoader
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DEPTH = 50
 MAX_NODES = 200_000
@@ -29,20 +59,29 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 @dataclass
 class Document:
-    """One YAML file: its data and the line where each field starts."""
+    """One YAML file: its data and, worked out only when an error needs one, the line where each
+    field starts (parsing 50,000 registrations without line maps is what makes them fast)."""
 
     path: str
     data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
+    text: str = ""
+    _lines: dict[Loc, int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[Loc, int]:
+        if self._lines is None:
+            self._lines = _line_map(self.text, self.path)
+        return self._lines
 
     def line(self, loc: Loc) -> int | None:
         """The line of `loc`, or of its nearest ancestor that has one."""
+        lines = self.lines
         loc = tuple(loc)
         while loc:
-            if loc in self.lines:
-                return self.lines[loc]
+            if loc in lines:
+                return lines[loc]
             loc = loc[:-1]
-        return self.lines.get((), 1)
+        return lines.get((), 1)
 
 
 def _error(path: str, line: int | None, message: str) -> DataErrors:
@@ -114,7 +153,7 @@ class _Builder:
         raise AssertionError(f"unknown YAML node {node!r}")
 
     def scalar(self, node: ScalarNode) -> Any:
-        if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in _NULLS):
+        if node.tag == "tag:yaml.org,2002:null" or (not node.style and node.value in _NULLS):
             return None
         return node.value
 
@@ -124,7 +163,9 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.value == "<<" and not key_node.style
+            ):
                 self.errors.append(
                     DataError(self.path, line, "", "不支持合并键 “<<”，请直接写出各字段")
                 )
@@ -145,15 +186,76 @@ class _Builder:
 def _compose(text: str) -> list[Node]:
     """libyaml for speed; on an error, the pure-Python parser again for its clearer message."""
     try:
-        return list(yaml.compose_all(text, Loader=_Loader))
+        return list(yaml.compose_all(text, Loader=_Composer))
     except yaml.YAMLError:
-        if _Loader is yaml.SafeLoader:
+        if _Composer is yaml.SafeLoader:
             raise
     return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
 
 
-def parse(text: str, path: str) -> Document:
-    """Parse YAML text into a Document; raise DataErrors (with the line) if it is malformed."""
+class _NeedsDetail(Exception):
+    """The quick load met something to report (or an alias to expand and count): load again
+    with the detailed builder, which tracks lines to say where."""
+
+
+class _TextConstructor(yaml.constructor.BaseConstructor):
+    """Plain data, every scalar text; aliases, odd keys and duplicates go the detailed way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.budget = MAX_NODES
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        self.budget -= 1
+        if node in self.constructed_objects or self.budget < 0:
+            raise _NeedsDetail
+        return super().construct_object(node, deep)
+
+    def construct_scalar(self, node: Any) -> Any:
+        if node.tag == "tag:yaml.org,2002:null" or (not node.style and node.value in _NULLS):
+            return None
+        return node.value
+
+    def construct_sequence(self, node: Any, deep: bool = False) -> list[Any]:
+        return [self.construct_object(child, deep=True) for child in node.value]
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, ScalarNode)
+                or key_node.value in _NULLS
+                or key_node.value in result
+                or (key_node.value == "<<" and not key_node.style)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise _NeedsDetail
+            result[key_node.value] = self.construct_object(value_node, deep=True)
+        return result
+
+
+if _CParser is not None:
+
+    class _FastLoader(_CParser, _TextConstructor, _TextResolver):
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _TextConstructor.__init__(self)
+            _TextResolver.__init__(self)
+
+    def _quick(text: str) -> Any:
+        loader = _FastLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+
+else:  # pragma: no cover - PyYAML without libyaml
+
+    def _quick(text: str) -> Any:
+        raise _NeedsDetail
+
+
+def _root(text: str, path: str) -> Node | None:
     try:
         nodes = _compose(text)
     except yaml.YAMLError as exc:
@@ -166,18 +268,43 @@ def parse(text: str, path: str) -> Document:
             nodes[1].start_mark.line + 1,
             "一个文件只能有一个 YAML 文档（发现了 “---” 分隔的多个文档）",
         )
-    if not nodes or nodes[0] is None:
-        return Document(path, None, {(): 1})
+    return nodes[0] if nodes else None
+
+
+def _detailed(root: Node, path: str) -> tuple[Any, dict[Loc, int]]:
     builder = _Builder(path)
     try:
-        data = builder.build(nodes[0], ())
+        data = builder.build(root, ())
     except RecursionError:
         raise _error(path, None, "嵌套过深") from None
     except _TooLarge as exc:
-        raise _error(path, exc.line, f"内容过多（超过 {MAX_NODES} 项，可能是锚点和别名层层展开）") from None
+        raise _error(
+            path, exc.line, f"内容过多（超过 {MAX_NODES} 项，可能是锚点和别名层层展开）"
+        ) from None
     if builder.errors:
         raise DataErrors(builder.errors)
-    return Document(path, data, builder.lines)
+    return data, builder.lines
+
+
+def _line_map(text: str, path: str) -> dict[Loc, int]:
+    root = _root(text, path)
+    return {(): 1} if root is None else _detailed(root, path)[1]
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse YAML text into a Document; raise DataErrors (with the line) if it is malformed.
+
+    The quick way (libyaml, no line map) serves every well-formed file; anything it cannot vouch
+    for is parsed again the detailed way, which finds and places every problem."""
+    try:
+        return Document(path, _quick(text), text)
+    except (_NeedsDetail, yaml.YAMLError, RecursionError, ValueError):
+        pass
+    root = _root(text, path)
+    if root is None:
+        return Document(path, None, text, {(): 1})
+    data, lines = _detailed(root, path)
+    return Document(path, data, text, lines)
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -200,8 +327,11 @@ def decode(raw: bytes, path: str) -> str:
 
 def read(file: Path, root: Path) -> Document:
     """Read and parse one YAML file; its path in messages is relative to `root`."""
-    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
-    return parse(decode(file.read_bytes(), rel), rel)
+    name, base = str(file), str(root).rstrip("/") + "/"
+    rel = name[len(base) :] if name.startswith(base) else file.as_posix()
+    with open(file, "rb") as stream:
+        raw = stream.read()
+    return parse(decode(raw, rel), rel)
 
 
 def _dotted(loc: Loc) -> str:

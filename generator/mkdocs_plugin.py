@@ -38,7 +38,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         today = os.environ.get("VOLUNTEERS_TODAY")  # tests and previews of a past or future date
         try:
-            self.site = load_site(root, date.fromisoformat(today) if today else None)
+            self.site = load_site(
+                root, date.fromisoformat(today) if today else None, cache_dir=_cache_dir(root)
+            )
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         _teach_segmenter(self.site)

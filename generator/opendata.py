@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .pages import recognition_url
+from .pages import recognition_urls
 from .progress import union_progress
 from .validate import SiteData
 
@@ -87,11 +87,10 @@ def feed_xml(site: SiteData, base: str = "") -> bytes:
                 p.summary,
             )
         )
+    urls = recognition_urls(site)
     for r in site.recognitions:
         title = f"表彰：{r.name}（{r.title}）"
-        entries.append(
-            (r.awarded_on, f"recognitions/{r.id}", title, recognition_url(site, r), r.citation)
-        )
+        entries.append((r.awarded_on, f"recognitions/{r.id}", title, urls[r.id], r.citation))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     entries = entries[:FEED_ENTRIES]
     updated = entries[0][0] if entries else site.campaign.issued

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .chart import progress_svg
-from .models import Project, Recognition
+from .models import Project
 from .progress import totals, union_progress
 from .render import render
 from .validate import SiteData
@@ -43,11 +43,14 @@ def listing_uri(prefix: str, number: int) -> str:
     return f"{prefix}/index.md" if number == 1 else f"{prefix}/{number}.md"
 
 
-def recognition_url(site: SiteData, recognition: Recognition) -> str:
-    """Where a recognition is shown: its listing page (by position) and its anchor."""
-    number = site.recognitions.index(recognition) // PAGE_SIZE + 1
-    page = "recognitions/" if number == 1 else f"recognitions/{number}/"
-    return f"{page}#{recognition.id}"
+def recognition_urls(site: SiteData) -> dict[str, str]:
+    """Where each recognition is shown: its listing page (by position) and its anchor."""
+    urls = {}
+    for position, recognition in enumerate(site.recognitions):
+        number = position // PAGE_SIZE + 1
+        page = "recognitions/" if number == 1 else f"recognitions/{number}/"
+        urls[recognition.id] = f"{page}#{recognition.id}"
+    return urls
 
 
 def _listing(

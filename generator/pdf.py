@@ -13,10 +13,6 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
-import pickle
-import subprocess
-import sys
-import threading
 from base64 import b64encode
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +20,8 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .worker import Background
 
 if TYPE_CHECKING:
     import weasyprint
@@ -298,7 +296,7 @@ class PdfRenderer:
             for name in sorted(todo, key=lambda n: -cost[n]):
                 if sum(cost[n] for n in remote) + cost[name] <= share:
                     remote[name] = jobs[name]
-        helper = _Helper(self.charset, self.cache_dir, remote) if remote else None
+        helper = Background(_render_jobs, self.charset, self.cache_dir, remote) if remote else None
         for name in todo:
             if name not in remote:
                 out[name] = self.render(jobs[name][0], forms=jobs[name][1])
@@ -363,45 +361,10 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-class _Helper:
-    """A second Python process rendering part of the jobs, fed and read through pipes. A plain
-    subprocess rather than multiprocessing: fork is unsafe in a threaded server (mkdocs serve),
-    and spawn re-runs the caller's unguarded __main__."""
-
-    def __init__(self, charset: str, cache_dir: Path | None, jobs: Mapping[str, Job]) -> None:
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [package_root, os.environ.get("PYTHONPATH")])
-            ),
-        }
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", "from generator.pdf import _helper_main; _helper_main()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        payload = pickle.dumps((charset, cache_dir, dict(jobs)))
-        self._output: list[bytes] = []
-        self._thread = threading.Thread(
-            target=lambda: self._output.append(self._process.communicate(payload)[0]), daemon=True
-        )
-        self._thread.start()
-
-    def result(self) -> tuple[dict[str, bytes], int]:
-        self._thread.join()
-        if self._process.returncode != 0 or not self._output:
-            raise PdfError(
-                f"PDF 辅助进程失败（退出码 {self._process.returncode}），详见上方错误信息"
-            )
-        done, count = pickle.loads(self._output[0])  # our own child's output
-        return done, count
-
-
-def _helper_main() -> None:
-    charset, cache_dir, jobs = pickle.loads(sys.stdin.buffer.read())
+def _render_jobs(
+    charset: str, cache_dir: Path | None, jobs: Mapping[str, Job]
+) -> tuple[dict[str, bytes], int]:
+    """What the second process does: render its share of the jobs."""
     renderer = PdfRenderer(charset, cache_dir)
     done = {name: renderer.render(html, forms=forms) for name, (html, forms) in jobs.items()}
-    sys.stdout.buffer.write(pickle.dumps((done, renderer.rendered)))
-    sys.stdout.buffer.flush()
+    return done, renderer.rendered

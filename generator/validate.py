@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +45,11 @@ class SiteData:
     registration_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Union id → registration status → number of records (counts only reach the site)."""
     warnings: list[DataError] = field(default_factory=list)
+
+    @cached_property
+    def used_categories(self) -> frozenset[str]:
+        """The service categories that have at least one project (their listings exist)."""
+        return frozenset(p.category for p in self.projects)
 
     def quota_of(self, union_id: str) -> int:
         return next((q.count for q in self.quotas.quotas if q.union == union_id), 0)
@@ -153,7 +159,7 @@ class _Loader:
         return out
 
 
-def load_site(root: Path, today: date | None = None) -> SiteData:
+def load_site(root: Path, today: date | None = None, cache_dir: Path | None = None) -> SiteData:
     """Load and validate every published data file under `root/data`; raise DataErrors listing all."""
     ld = _Loader(root)
     campaign, _ = ld.one(Campaign, "campaign.yml")
@@ -179,7 +185,9 @@ def load_site(root: Path, today: date | None = None) -> SiteData:
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
-    records = load_records(root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report)
+    records = load_records(
+        root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report, cache_dir=cache_dir
+    )
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(

@@ -298,7 +298,7 @@ def test_cache_serves_unchanged_pdfs_without_rendering(
         raise AssertionError("rendered although nothing changed")
 
     monkeypatch.setattr(pdf.PdfRenderer, "_render", refuse)
-    monkeypatch.setattr(pdf, "_Helper", refuse)
+    monkeypatch.setattr(pdf, "Background", refuse)
     assert build_downloads(site, cache_dir) == files
 
 

@@ -1,0 +1,71 @@
+"""The build's cache of validated registration files: used only while nothing it vouches for has
+changed; an edited file, another set of unions, or new code means reading again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import registrations
+from generator.errors import DataErrors
+from generator.validate import load_site
+from tests.records_factory import registration, write_registration
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    original = registrations._read
+
+    def spy(file: Path, root: Path, report: object) -> object:
+        reads.append(file)
+        return original(file, root, report)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registrations, "_read", spy)
+    return reads
+
+
+def test_unchanged_files_are_counted_from_the_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    paths = [write_registration(project, registration("zhongshan", n, ("unit",))) for n in range(3)]
+    reads = _count_reads(monkeypatch)
+    first = load_site(project, cache_dir=cache)
+    assert len(reads) == 3 and first.registration_counts == {"zhongshan": {"pending": 3}}
+    reads.clear()
+    assert load_site(project, cache_dir=cache).registration_counts == first.registration_counts
+    assert reads == []
+    # An edit (new size or time) is read again, and its error reported; no cache in `check`.
+    text = paths[0].read_text(encoding="utf-8").replace('status: "pending"', 'status: "approved"')
+    paths[0].write_text(text, encoding="utf-8")
+    os.utime(paths[0], ns=(1, 1))
+    with pytest.raises(DataErrors, match="状态应为 pending"):
+        load_site(project, cache_dir=cache)
+    assert reads == [paths[0]]
+    reads.clear()
+    with pytest.raises(DataErrors):
+        load_site(project)
+    assert len(reads) == 3
+
+
+def test_other_unions_mean_reading_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    write_registration(project, registration("xigang", 7))
+    load_site(project, cache_dir=cache)
+    reads = _count_reads(monkeypatch)
+    unions = project / "data/unions.yml"
+    unions.write_text(
+        unions.read_text(encoding="utf-8").replace('short_name: "西岗"', 'short_name: "西岗区"'),
+        "utf-8",
+    )
+    load_site(project, cache_dir=cache)
+    assert reads == []  # the same ids: still valid
+    text = unions.read_text(encoding="utf-8").replace("  - id: jiaoyu\n", "  - id: jiaoyu-union\n")
+    unions.write_text(text, encoding="utf-8")
+    with pytest.raises(DataErrors):
+        load_site(project, cache_dir=cache)
+    assert len(reads) == 1
