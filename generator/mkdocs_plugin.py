@@ -86,7 +86,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         """The privacy guard: nothing that looks like a full ID number or a personal mobile
         leaves the build. Offending files are removed, so they cannot be uploaded by mistake."""
         site_dir = Path(config.site_dir)
-        findings = scan_site(site_dir)
+        assert self.site is not None
+        findings = scan_site(site_dir, _cache_dir(self.site.root))
         if not findings:
             return
         for path in {f.path for f in findings}:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -61,23 +63,75 @@ class Finding:
         return f"{where}: 发现疑似{_LABELS[self.kind]} {self.masked}，不得发布"
 
 
-def scan_site(site_dir: Path) -> list[Finding]:
+BINARY_SUFFIXES = frozenset({".pdf", ".xlsx"})
+"""Files whose text is costly to extract: their findings are cached by the hash of their bytes."""
+
+
+def scan_site(site_dir: Path, cache_dir: Path | None = None) -> list[Finding]:
     """Every full ID number or personal mobile in the files under `site_dir`, sorted by file;
-    each number once per file, at its first line."""
+    each number once per file, at its first line. With `cache_dir`, a PDF or XLSX whose bytes
+    were scanned before is not read again (the same bytes hold the same text)."""
     site_dir = Path(site_dir)
     found: dict[tuple[str, str, str], int | None] = {}
+    cache = _load_cache(cache_dir)
+    seen: dict[str, list[tuple[str, str]]] = {}
     for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         shown = f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
+        if file.suffix.lower() in BINARY_SUFFIXES:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+            if digest not in cache:
+                cache[digest] = [
+                    (item.kind, item.masked)
+                    for text, _ in _texts(file)
+                    for item in _personal_numbers(text)
+                ]
+            seen[digest] = cache[digest]
+            for kind, masked in cache[digest]:
+                found.setdefault((shown, kind, masked), None)
+            continue
         for text, numbered in _texts(file):
             for item in _personal_numbers(text):
                 line = text.count("\n", 0, item.start) + 1 if numbered else None
                 key = (shown, item.kind, item.masked)
                 if key not in found or found[key] is None:
                     found[key] = line
+    _save_cache(cache_dir, seen)
     return sorted(
         (Finding(path, line, kind, masked) for (path, kind, masked), line in found.items()),
         key=lambda f: (f.path, f.line or 0, f.kind, f.masked),
     )
+
+
+def _cache_file(cache_dir: Path) -> Path:
+    return cache_dir / "privacy-scan.json"
+
+
+def _load_cache(cache_dir: Path | None) -> dict[str, list[tuple[str, str]]]:
+    if cache_dir is None:
+        return {}
+    try:
+        data = json.loads(_cache_file(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("scanner") != _SCANNER:
+        return {}
+    return {k: [tuple(f) for f in v] for k, v in data.get("files", {}).items()}  # type: ignore[misc]
+
+
+def _save_cache(cache_dir: Path | None, seen: dict[str, list[tuple[str, str]]]) -> None:
+    """Keeps only what this scan met, so the cache follows the site."""
+    if cache_dir is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = _cache_file(cache_dir).with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"scanner": _SCANNER, "files": seen}), encoding="utf-8")
+    os.replace(tmp, _cache_file(cache_dir))
+
+
+# The scanner's own code: a change to it (or to identity.py) makes cached results stale.
+_SCANNER = hashlib.sha256(
+    Path(__file__).read_bytes() + (Path(__file__).parent / "identity.py").read_bytes()
+).hexdigest()
 
 
 def scan_text(text: str, path: str) -> list[Finding]:

@@ -96,6 +96,34 @@ def test_scan_reads_pdf_text_and_xlsx_cells(tmp_path: Path) -> None:
     ]
 
 
+def test_pdf_findings_are_cached_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint import HTML
+
+    from generator import privacy
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    number = make_id(6)
+    HTML(string=f"<p>ID {number}</p>").write_pdf(site / "a.pdf")
+    HTML(string="<p>无号码</p>").write_pdf(site / "b.pdf")
+    first = scan_site(site, cache)
+    assert [(f.path, f.kind) for f in first] == [("site/a.pdf", "id")]
+
+    def no_extraction(raw: bytes) -> str:
+        raise AssertionError("extracted again although the bytes are the same")
+
+    monkeypatch.setattr(privacy, "_pdf_text", no_extraction)
+    assert scan_site(site, cache) == first
+    (site / "b.pdf").write_bytes((site / "a.pdf").read_bytes() + b"\n% changed")
+    monkeypatch.undo()
+    assert [(f.path, f.kind) for f in scan_site(site, cache)] == [
+        ("site/a.pdf", "id"),
+        ("site/b.pdf", "id"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
