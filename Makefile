@@ -10,9 +10,9 @@ export NO_MKDOCS_2_WARNING := 1
 setup: $(STAMP)
 	@.ci/setup-system.sh
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml .ci/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 build: setup
