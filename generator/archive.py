@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from .models import Union
 from .records import POLITICAL_ALIASES, OpinionLevel, RecordStatus, Registration
 from .registrations import load_records
 from .validate import SiteData
+from .writer import write_atomic
 from .xlsx import POLITICAL, roster_workbook
 
 POLITICAL_SHORT = {POLITICAL_ALIASES.get(short, short): short for short in POLITICAL}
@@ -318,13 +317,6 @@ def write_archive(out: Path, files: Mapping[str, bytes]) -> list[Path]:
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, out / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(out / name, data, mode=0o600)
         written.append(out / name)
     return written

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from intake.cli import intake, source_options
+
 from .errors import DataErrors
 from .review import ReviewError
 from .staff import StaffError
@@ -67,8 +69,6 @@ def check(root: Path) -> None:
         f"{len(site.projects)} 个服务项目，{len(site.recognitions)} 项表彰。"
     )
 
-
-from intake.cli import intake  # noqa: E402
 
 main.add_command(intake)
 
@@ -169,34 +169,12 @@ def stats(root: Path) -> None:
 
 @main.command()
 @click.argument("union_id", metavar="UNION-ID")
-@click.option("--sheet", metavar="KEY", help="Google 表格的 KEY（与导入时相同的网上报名表）。")
-@click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。")
-@click.option(
-    "--file",
-    "file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="导出的 .csv 或 .xlsx 文件（与导入时相同的报名表）。",
-)
+@source_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
     help="输出目录：须在仓库和 site/ 之外（文件含完整身份证号和手机号）。",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="项目的 data 目录。",
-)
-@click.option(
-    "--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。"
-)
-@click.option(
-    "--credentials",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="服务账号 JSON（默认取 GOOGLE_APPLICATION_CREDENTIALS）；须放在仓库之外。",
 )
 def roster(
     union_id: str,

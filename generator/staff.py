@@ -4,37 +4,22 @@ atomically; `volunteers check` rules still apply to the result."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
-
-from intake.store import dump_yaml, record_text
 
 from . import loader
 from .errors import DataErrors
 from .models import Project, ProjectStatus
 from .records import OpinionLevel, Proposal, RecordStatus, Registration
 from .review import add_opinion
+from .writer import dump_yaml, record_text, write_atomic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class StaffError(Exception):
     """A staff command that cannot be done; the message is Chinese and names what to fix."""
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _load(

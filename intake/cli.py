@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import click
+
+from generator.writer import write_atomic
 
 from . import gitbranch, report, sources
 from .columns import Mapping
@@ -52,33 +54,45 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Progress | None]:
         yield update
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options naming where submissions are read (shared by intake and roster)."""
+    options = [
+        click.option(
+            "--sheet", metavar="KEY", help="Google 表格的 KEY（网址中 /d/ 与 /edit 之间的部分）。"
+        ),
+        click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。"),
+        click.option(
+            "--file",
+            "file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="导出的 .csv（UTF-8 或 GB18030）或 .xlsx 文件。",
+        ),
+        click.option(
+            "--data-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("data"),
+            show_default=True,
+            help="项目的 data 目录。",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="列名对照文件（YAML）。",
+        ),
+        click.option(
+            "--credentials",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="服务账号 JSON（默认取 GOOGLE_APPLICATION_CREDENTIALS）；须放在仓库之外。",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.command("intake")
 @click.argument("kind", type=click.Choice(["registrations", "proposals"]))
-@click.option(
-    "--sheet", metavar="KEY", help="Google 表格的 KEY（网址中 /d/ 与 /edit 之间的部分）。"
-)
-@click.option("--worksheet", metavar="TITLE", help="工作表名称（默认第一个）。")
-@click.option(
-    "--file",
-    "file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="导出的 .csv（UTF-8 或 GB18030）或 .xlsx 文件。",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="项目的 data 目录。",
-)
+@source_options
 @click.option(
     "--report",
     "report_file",
@@ -92,14 +106,6 @@ def _write_atomic(path: Path, text: str) -> None:
     "--branch",
     metavar="NAME",
     help="把新记录提交到此分支（不存在则从当前 HEAD 创建），工作区不变。",
-)
-@click.option(
-    "--mapping", type=click.Path(dir_okay=False, path_type=Path), help="列名对照文件（YAML）。"
-)
-@click.option(
-    "--credentials",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="服务账号 JSON（默认取 GOOGLE_APPLICATION_CREDENTIALS）；须放在仓库之外。",
 )
 def intake(
     kind: str,
@@ -186,7 +192,7 @@ def _intake(
                         tree, [rel / p for p in result.written], report.commit_message(result)
                     )
     if report_file is not None:
-        _write_atomic(report_file, report.render(result))
+        write_atomic(report_file, report.render(result))
     if mark_imported and table.sheet is not None:
         sources.write_status(
             table.sheet, result.status_column, mapping.status_column, result.statuses
