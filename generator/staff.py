@@ -62,13 +62,7 @@ def approve(
     root: Path, proposal_id: str, project_id: str | None, by: str, on: date
 ) -> tuple[Project, Path]:
     """Publish a proposal as a project; the proposal stays, marked approved, as its history."""
-    path = root / "data" / "proposals" / f"{proposal_id}.yml"
-    if not SLUG.match(proposal_id) or not path.is_file():
-        raise StaffError(f"找不到项目申报 {proposal_id}（data/proposals/{proposal_id}.yml）")
-    proposal = _load(path, root, Proposal)
-    assert isinstance(proposal, Proposal)
-    if proposal.status != RecordStatus.pending:
-        raise StaffError(f"项目申报 {proposal_id} 的状态为{proposal.status.label}，不能再批准")
+    path, proposal = _pending_proposal(root, proposal_id, "批准")
     project_id = project_id or f"p{proposal_id}"
     if not SLUG.match(project_id):
         raise StaffError(f"项目标识 “{project_id}” 应为小写英文字母、数字和连字符")
@@ -102,16 +96,22 @@ def approve(
 
 
 def reject(root: Path, proposal_id: str) -> Proposal:
+    """Turn a proposal down: it stays in data/proposals/, marked rejected, and never publishes."""
+    path, proposal = _pending_proposal(root, proposal_id, "驳回")
+    marked = proposal.model_copy(update={"status": RecordStatus.rejected})
+    write_atomic(path, record_text(marked, "proposals"))
+    return marked
+
+
+def _pending_proposal(root: Path, proposal_id: str, action: str) -> tuple[Path, Proposal]:
     path = root / "data" / "proposals" / f"{proposal_id}.yml"
     if not SLUG.match(proposal_id) or not path.is_file():
         raise StaffError(f"找不到项目申报 {proposal_id}（data/proposals/{proposal_id}.yml）")
     proposal = _load(path, root, Proposal)
     assert isinstance(proposal, Proposal)
     if proposal.status != RecordStatus.pending:
-        raise StaffError(f"项目申报 {proposal_id} 的状态为{proposal.status.label}，不能再驳回")
-    marked = proposal.model_copy(update={"status": RecordStatus.rejected})
-    write_atomic(path, record_text(marked, "proposals"))
-    return marked
+        raise StaffError(f"项目申报 {proposal_id} 的状态为{proposal.status.label}，不能再{action}")
+    return path, proposal
 
 
 def _first_sentence(text: str) -> str:
