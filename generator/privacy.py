@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .identity import PersonalNumber, find_personal_numbers
+from .worker import Background
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
@@ -67,34 +68,42 @@ BINARY_SUFFIXES = frozenset({".pdf", ".xlsx"})
 """Files whose text is costly to extract: their findings are cached by the hash of their bytes."""
 
 
+PARALLEL_ABOVE = 2_000
+"""Text files past which the scan is shared with a second process (two cores here)."""
+
+
 def scan_site(site_dir: Path, cache_dir: Path | None = None) -> list[Finding]:
     """Every full ID number or personal mobile in the files under `site_dir`, sorted by file;
     each number once per file, at its first line. With `cache_dir`, a PDF or XLSX whose bytes
     were scanned before is not read again (the same bytes hold the same text)."""
     site_dir = Path(site_dir)
-    found: dict[tuple[str, str, str], int | None] = {}
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    texts = [f for f in files if f.suffix.lower() not in BINARY_SUFFIXES]
+    other = None
+    if len(texts) > PARALLEL_ABOVE:
+        half = len(texts) // 2
+        other = Background(_scan_texts, site_dir, texts[half:])
+        texts = texts[:half]
+    found = _scan_texts(site_dir, texts)
     cache = _load_cache(cache_dir)
     seen: dict[str, list[tuple[str, str]]] = {}
-    for file in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        shown = f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
-        if file.suffix.lower() in BINARY_SUFFIXES:
-            digest = hashlib.sha256(file.read_bytes()).hexdigest()
-            if digest not in cache:
-                cache[digest] = [
-                    (item.kind, item.masked)
-                    for text, _ in _texts(file)
-                    for item in _personal_numbers(text)
-                ]
-            seen[digest] = cache[digest]
-            for kind, masked in cache[digest]:
-                found.setdefault((shown, kind, masked), None)
+    for file in files:
+        if file.suffix.lower() not in BINARY_SUFFIXES:
             continue
-        for text, numbered in _texts(file):
-            for item in _personal_numbers(text):
-                line = text.count("\n", 0, item.start) + 1 if numbered else None
-                key = (shown, item.kind, item.masked)
-                if key not in found or found[key] is None:
-                    found[key] = line
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        if digest not in cache:
+            cache[digest] = [
+                (item.kind, item.masked)
+                for text, _ in _texts(file)
+                for item in _personal_numbers(text)
+            ]
+        seen[digest] = cache[digest]
+        for kind, masked in cache[digest]:
+            found.setdefault((_shown(site_dir, file), kind, masked), None)
+    if other is not None:
+        for key, line in other.result().items():
+            if key not in found or found[key] is None:
+                found[key] = line
     _save_cache(cache_dir, seen)
     return sorted(
         (Finding(path, line, kind, masked) for (path, kind, masked), line in found.items()),
@@ -132,6 +141,24 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, list[tuple[str, str]]]) 
 _SCANNER = hashlib.sha256(
     Path(__file__).read_bytes() + (Path(__file__).parent / "identity.py").read_bytes()
 ).hexdigest()
+
+
+def _shown(site_dir: Path, file: Path) -> str:
+    return f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
+
+
+def _scan_texts(site_dir: Path, files: list[Path]) -> dict[tuple[str, str, str], int | None]:
+    """(shown path, kind, masked) → first line, for text files (also run in a second process)."""
+    found: dict[tuple[str, str, str], int | None] = {}
+    for file in files:
+        shown = _shown(site_dir, file)
+        for text, numbered in _texts(file):
+            for item in _personal_numbers(text):
+                line = text.count("\n", 0, item.start) + 1 if numbered else None
+                key = (shown, item.kind, item.masked)
+                if key not in found or found[key] is None:
+                    found[key] = line
+    return found
 
 
 def scan_text(text: str, path: str) -> list[Finding]:

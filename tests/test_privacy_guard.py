@@ -204,3 +204,24 @@ def test_scan_finds_numbers_wherever_they_sit(template: str, kind: str) -> None:
         m4b=mobile[7:],
     )
     assert [f.kind for f in scan_text(text, "x")] == [kind]
+
+
+def test_scan_shared_with_a_second_process_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import privacy
+
+    site = tmp_path / "site"
+    site.mkdir()
+    number, mobile = make_id(8), make_mobile(8)
+    for n in range(10):
+        (site / f"p{n}.html").write_text(f"<p>第 {n} 页</p>", encoding="utf-8")
+    (site / "p1.html").write_text(f"<p>{number}</p>", encoding="utf-8")
+    (site / "p9.html").write_text(f"<p>\n手机 {mobile}</p>", encoding="utf-8")
+    alone = scan_site(site)
+    monkeypatch.setattr(privacy, "PARALLEL_ABOVE", 1)
+    assert scan_site(site) == alone
+    assert [(f.path, f.line, f.kind) for f in alone] == [
+        ("site/p1.html", 1, "id"),
+        ("site/p9.html", 2, "mobile"),
+    ]
