@@ -257,3 +257,27 @@ def roster(
         if records_noted:
             listed = "、".join(f"{r.id}（{r.id_masked}）" for r in records_noted)
             click.echo(f"提示：{len(records_noted)} 条已批准登记{what}：{listed}", err=True)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="输出目录：完整的 Markdown 文档目录（手写页面已填入数据，另含全部生成的页面和文件）。",
+)
+@ROOT_OPTION
+def generate(out: Path, root: Path) -> None:
+    """不经 MkDocs 生成网站的全部页面和文件（供其他静态网站工具使用）。"""
+    from .pipeline import build_date, cache_dir
+    from .pipeline import generate as write_all
+
+    root = root.resolve()
+    try:
+        site = load_site(root, build_date(), cache_dir=cache_dir(root))
+        written = write_all(site, root / "content", out, cache_dir(root))
+    except DataErrors as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"已生成 {len(written)} 个文件：{out}")

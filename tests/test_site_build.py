@@ -163,3 +163,35 @@ def test_build_fails_on_bad_data_and_names_the_place(project: Path, tmp_path: Pa
     assert result.returncode != 0
     assert "data/quotas.yml:12 quotas[ganjingzi].count: 应为整数，实际为 “四百”" in result.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_generate_runs_without_mkdocs(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    result = CliRunner().invoke(main, ["generate", "--out", str(out), "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert "<!-- volunteers:" not in home and "个区市县、产业工会" in home
+    for path in (
+        "quotas.md",
+        "unions/ganjingzi.md",
+        "projects/jinqiu-zhuxue-2012.md",
+        "downloads.md",
+        "downloads/notice.pdf",
+        "downloads/roster-template.xlsx",
+        "data/quotas.json",
+        "feed.xml",
+        "assets/site.css",
+    ):
+        assert (out / path).is_file(), path
+    assert "合计" in (out / "quotas.md").read_text(encoding="utf-8")
+
+
+def test_unknown_marker_names_the_page(project: Path) -> None:
+    page = project / "content/contact.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<!-- volunteers:nothing -->\n", "utf-8")
+    result = CliRunner().invoke(
+        main, ["generate", "--out", str(project / "out"), "--root", str(project)]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("content/contact.md:")
+    assert "未知的数据占位符 “nothing”" in result.output

@@ -1,0 +1,99 @@
+"""The pipeline without MkDocs: data → every generated file of the site (pages as Markdown,
+PDFs, XLSX, open data, feed, photos), and the data-driven parts of the hand-written pages.
+
+The MkDocs plugin hands these files to MkDocs; `volunteers generate` writes them into a folder,
+so that the site can be built by any static-site tool that reads Markdown."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from .downloads import build_downloads, download_index
+from .errors import DataError, DataErrors
+from .opendata import build_open_data
+from .pages import SNIPPETS, Page, build_pages, render_snippet
+from .photos import build_photos
+from .validate import SiteData
+
+MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
+"""Where a hand-written page asks for data: `<!-- volunteers:key-figures -->`."""
+
+
+def build_date() -> date | None:
+    """VOLUNTEERS_TODAY, for tests and previews of a past or future date; None means today."""
+    today = os.environ.get("VOLUNTEERS_TODAY")
+    return date.fromisoformat(today) if today else None
+
+
+def cache_dir(root: Path) -> Path:
+    """Rendered PDFs are kept by the hash of their inputs; VOLUNTEERS_CACHE moves the cache."""
+    return Path(os.environ.get("VOLUNTEERS_CACHE") or root / ".cache")
+
+
+def site_files(
+    site: SiteData, cache_dir: Path | None, base_url: str = ""
+) -> dict[str, str | bytes]:
+    """Docs-relative path → content of every generated file, in a stable order."""
+    files: dict[str, str | bytes] = {page.uri: page.text(site) for page in build_pages(site)}
+    downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
+    files["downloads.md"] = downloads_page(site, downloads).text(site)
+    files.update(downloads)
+    files.update(build_open_data(site, base_url))
+    files.update(build_photos(site))
+    return files
+
+
+def downloads_page(site: SiteData, downloads: Mapping[str, bytes]) -> Page:
+    """The 表格下载 page, with each file's size."""
+    return Page(
+        "downloads.md", "pages/downloads.md.j2", {"downloads": download_index(site, downloads)}
+    )
+
+
+def fill_markers(markdown: str, site: SiteData, uri: str) -> str:
+    """A hand-written page with its data markers replaced by the rendered snippets."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in SNIPPETS:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise DataErrors(
+                [
+                    DataError(
+                        f"content/{uri}",
+                        line,
+                        "",
+                        f"未知的数据占位符 “{name}”（可选：{'、'.join(SNIPPETS)}）",
+                    )
+                ]
+            )
+        return render_snippet(name, site, uri)
+
+    return MARKER.sub(fill, markdown)
+
+
+def generate(site: SiteData, content_dir: Path, out: Path, cache_dir: Path | None) -> list[Path]:
+    """A complete docs folder in `out`: the hand-written pages with their data filled in, every
+    generated file, and the assets of `content_dir`. Returns the files written."""
+    files: dict[str, str | bytes] = {}
+    for source in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+        uri = source.relative_to(content_dir).as_posix()
+        if source.suffix == ".md":
+            files[uri] = fill_markers(source.read_text(encoding="utf-8"), site, uri)
+        else:
+            files[uri] = source.read_bytes()
+    files.update(site_files(site, cache_dir))
+    written = []
+    for uri, content in files.items():
+        target = out / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            target.write_bytes(content)
+        written.append(target)
+    return written
