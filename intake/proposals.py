@@ -11,7 +11,7 @@ from generator.records import Proposal
 
 from .columns import PROPOSAL
 from .normalize import lookup_key, parse_date
-from .records import Accepted, Lookups, Rejected, RowCheck, cleaned, record_id
+from .records import Accepted, Lookups, Rejected, begin, record_id
 
 COLUMNS = {c.field: c for c in PROPOSAL}
 ORIGINS = {
@@ -29,12 +29,10 @@ ORIGINS = {
 
 def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | Rejected | None:
     """One form row → a pending Proposal, a rejection, or None for a blank row."""
-    values = cleaned(raw)
-    if not any(values.values()):
+    started = begin(row, raw, COLUMNS)
+    if started is None:
         return None
-    check = RowCheck(row, COLUMNS)
-    check.free_text(values)
-    stamp = check.timestamp(values)
+    values, check, stamp = started
     data: dict[str, Any] = {
         "id": "pending",
         "submitted": stamp or datetime(2000, 1, 1),

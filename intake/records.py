@@ -180,14 +180,25 @@ REG_COLUMNS = {c.field: c for c in REGISTRATION}
 _PLACEHOLDER = "0" * 64
 
 
-def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | Rejected | None:
-    """One form row → a pending Registration, a rejection, or None for a blank row."""
+def begin(
+    row: int, raw: dict[str, str | None], columns: dict[str, Column]
+) -> tuple[dict[str, str], RowCheck, datetime | None] | None:
+    """The first steps of every row: clean values, flag free text, read the timestamp; None for
+    a blank row."""
     values = cleaned(raw)
     if not any(values.values()):
         return None
-    check = RowCheck(row, REG_COLUMNS)
+    check = RowCheck(row, columns)
     check.free_text(values)
-    stamp = check.timestamp(values)
+    return values, check, check.timestamp(values)
+
+
+def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | Rejected | None:
+    """One form row → a pending Registration, a rejection, or None for a blank row."""
+    started = begin(row, raw, REG_COLUMNS)
+    if started is None:
+        return None
+    values, check, stamp = started
     data: dict[str, Any] = {
         "id": "pending",
         "submitted": stamp or datetime(2000, 1, 1),
