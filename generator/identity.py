@@ -25,6 +25,12 @@ ADULT_AGE = 18
 """From MIN_AGE up to this age a guardian's consent is required (volunteer rules, PIPL art. 31)."""
 
 
+EXCEL_HINT = (
+    "身份证号{}，多半是表格软件（Excel、WPS）把它当作数字保存、丢了末尾的数字："
+    "请把身份证号一列设为“文本”格式后重新填写"
+)
+
+
 class IdNumberError(ValueError):
     """The text is not a valid resident ID number; the message is Chinese and never repeats it."""
 
@@ -83,6 +89,8 @@ def parse_resident_id(text: str) -> ResidentId:
     compact = re.sub(r"[\s\-]", "", text).upper()
     if not compact:
         raise IdNumberError("身份证号为空")
+    if re.fullmatch(r"[0-9](?:\.[0-9]+)?E\+?[0-9]+", compact):
+        raise IdNumberError(EXCEL_HINT.format("被保存成了科学计数法"))
     legacy = False
     if re.fullmatch(r"[0-9]{15}", compact):
         compact, legacy = convert_legacy(compact), True
@@ -96,6 +104,8 @@ def parse_resident_id(text: str) -> ResidentId:
     if born is None:
         raise IdNumberError("身份证号中的出生日期不存在")
     if compact[17] != check_char(compact[:17]):
+        if compact.endswith("000"):
+            raise IdNumberError(EXCEL_HINT.format("末尾几位变成了 0"))
         raise IdNumberError("身份证号校验位不正确（可能有数字填错）")
     return ResidentId(compact, born, male=int(compact[16]) % 2 == 1, legacy=legacy)
 

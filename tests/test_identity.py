@@ -145,3 +145,29 @@ def test_redact_replaces_every_number_with_its_mask() -> None:
     text = redact(f"<{number}> / <{mobile}>")
     assert text == f"<{mask_id(number)}> / <{mobile[:3]}****{mobile[-4:]}>"
     assert find_personal_numbers(text) == []
+
+
+def _truncated_by_excel() -> str:
+    """An ID whose last three digits Excel's 15 significant digits turned into 000 (and which,
+    so changed, fails its check digit)."""
+    for n in range(100, 999):
+        first17 = f"21020219800101{n:03d}"
+        damaged = first17[:15] + "000"
+        if damaged[17] != check_char(damaged[:17]):
+            return damaged
+    raise AssertionError("no example found")
+
+
+@pytest.mark.parametrize("text", ["2.10202E+17", "2.10202198001011e+17", "2.1E17"])
+def test_scientific_notation_from_a_spreadsheet_gets_a_hint(text: str) -> None:
+    with pytest.raises(IdNumberError) as info:
+        parse_resident_id(text)
+    assert "被保存成了科学计数法" in str(info.value) and "“文本”格式" in str(info.value)
+
+
+def test_trailing_zeros_from_a_spreadsheet_get_a_hint() -> None:
+    damaged = _truncated_by_excel()
+    with pytest.raises(IdNumberError) as info:
+        parse_resident_id(damaged)
+    assert "末尾几位变成了 0" in str(info.value)
+    assert damaged not in str(info.value)
