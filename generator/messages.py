@@ -10,8 +10,6 @@ from pydantic_core import ErrorDetails
 from .errors import DataError
 from .loader import Document, Loc
 
-FIELD_NAMES = {"union": "工会", "category": "服务类别"}
-
 
 def _show(value: Any) -> str:
     if isinstance(value, dict | list):

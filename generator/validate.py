@@ -61,7 +61,6 @@ class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.report = Report()
-        self.docs: dict[str, Document] = {}
         self.broken: set[str] = set()
 
     def read(self, file: Path) -> Document | None:
@@ -70,7 +69,6 @@ class _Loader:
         except DataErrors as exc:
             self.report.errors.extend(exc.errors)
             return None
-        self.docs[doc.path] = doc
         return doc
 
     def model(self, cls: type[M], doc: Document, data: Any = None, prefix: Loc = ()) -> M | None:
