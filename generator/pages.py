@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from markupsafe import Markup
 
 from .chart import progress_svg
@@ -21,14 +22,32 @@ LATEST = 5
 
 @dataclass(frozen=True)
 class Page:
-    """A generated docs page: `uri` is its path under docs_dir, e.g. unions/zhongshan.md."""
+    """A generated docs page: `uri` is its path under docs_dir, e.g. unions/zhongshan.md.
+    A `*.md.j2` template writes Markdown; a `*.html.j2` template writes the page's body in
+    HTML, with its front matter in `meta` (the thousands of project pages: no Markdown pass)."""
 
     uri: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.template.endswith(".html.j2")
+
+    def render(self, site: SiteData) -> str:
+        return render(self.template, site=site, uri=self.uri, **self.context)
 
     def text(self, site: SiteData) -> str:
-        return render(self.template, site=site, uri=self.uri, **self.context)
+        """The page as a Markdown file (an HTML body is valid Markdown, kept as it is)."""
+        if not self.is_html:
+            return self.render(site)
+        return html_page_text(self.meta or {}, self.render(site))
+
+
+def html_page_text(meta: dict[str, Any], body: str) -> str:
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
+    return f"---\n{front}---\n\n{body}" if front else body
 
 
 def union_uri(union_id: str) -> str:
@@ -68,7 +87,13 @@ def _listing(
             "prev": uris[n - 2] if n > 1 else None,
             "next": uris[n] if n < count else None,
         }
-        yield Page(uri, template, {"title": title, "items": chunk, "pager": pager, **extra})
+        heading = title if n == 1 else f"{title}（第 {n} 页）"
+        meta = (
+            {"title": heading, "search": {"exclude": True}}
+            if template.endswith(".html.j2")
+            else None
+        )
+        yield Page(uri, template, {"title": title, "items": chunk, "pager": pager, **extra}, meta)
 
 
 def build_pages(site: SiteData) -> list[Page]:
@@ -115,20 +140,28 @@ def build_pages(site: SiteData) -> list[Page]:
                 f"projects/union/{union.id}",
                 f"{union.name}的服务项目",
                 projects,
-                "pages/projects.md.j2",
+                "pages/projects.html.j2",
                 union=union,
             )
-    pages += _listing("projects", "服务项目", site.projects, "pages/projects.md.j2", union=None)
+    pages += _listing("projects", "服务项目", site.projects, "pages/projects.html.j2", union=None)
     for category_id, projects in by_category.items():
         category = site.categories[category_id]
         pages += _listing(
             f"projects/category/{category_id}",
             f"{category.name}服务项目",
             projects,
-            "pages/projects.md.j2",
+            "pages/projects.html.j2",
             union=None,
         )
-    pages += [Page(project_uri(p.id), "pages/project.md.j2", {"project": p}) for p in site.projects]
+    pages += [
+        Page(
+            project_uri(p.id),
+            "pages/project.html.j2",
+            {"project": p},
+            {"title": p.title, "description": p.summary},
+        )
+        for p in site.projects
+    ]
     pages += _listing("recognitions", "表彰", site.recognitions, "pages/recognitions.md.j2")
     return pages
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .downloads import build_downloads, download_index
 from .errors import DataError, DataErrors
 from .opendata import build_open_data
-from .pages import SNIPPETS, Page, build_pages, render_snippet
+from .pages import SNIPPETS, Page, build_pages, html_page_text, render_snippet
 from .photos import build_photos
 from .validate import SiteData
 
@@ -34,17 +36,49 @@ def cache_dir(root: Path) -> Path:
     return Path(os.environ.get("VOLUNTEERS_CACHE") or root / ".cache")
 
 
-def site_files(
-    site: SiteData, cache_dir: Path | None, base_url: str = ""
-) -> dict[str, str | bytes]:
-    """Docs-relative path → content of every generated file, in a stable order."""
-    files: dict[str, str | bytes] = {page.uri: page.text(site) for page in build_pages(site)}
+@dataclass(frozen=True)
+class HtmlPage:
+    """A page whose body the generator wrote in HTML: its front matter and that body."""
+
+    meta: dict[str, Any]
+    body: str
+
+    def text(self) -> str:
+        return html_page_text(self.meta, self.body)
+
+
+@dataclass(frozen=True)
+class Generated:
+    files: dict[str, str | bytes]
+    """Docs-relative path → content: Markdown pages, downloads, open data, photos."""
+    html: dict[str, HtmlPage]
+    """Docs-relative path (…/x.md) → a page written in HTML; a site builder need not run
+    Markdown over it (the MkDocs plugin does not)."""
+
+
+def generate_site(site: SiteData, cache_dir: Path | None, base_url: str = "") -> Generated:
+    """Every generated file of the site, in a stable order."""
+    files: dict[str, str | bytes] = {}
+    html: dict[str, HtmlPage] = {}
+    for page in build_pages(site):
+        if page.is_html:
+            html[page.uri] = HtmlPage(page.meta or {}, page.render(site))
+        else:
+            files[page.uri] = page.render(site)
     downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
     files["downloads.md"] = downloads_page(site, downloads).text(site)
     files.update(downloads)
     files.update(build_open_data(site, base_url))
     files.update(build_photos(site))
-    return files
+    return Generated(files, html)
+
+
+def site_files(
+    site: SiteData, cache_dir: Path | None, base_url: str = ""
+) -> dict[str, str | bytes]:
+    """Docs-relative path → content of every generated file, pages all as Markdown files."""
+    generated = generate_site(site, cache_dir, base_url)
+    return {**generated.files, **{uri: page.text() for uri, page in generated.html.items()}}
 
 
 def downloads_page(site: SiteData, downloads: Mapping[str, bytes]) -> Page:

@@ -64,49 +64,35 @@ class Finding:
         return f"{where}: 发现疑似{_LABELS[self.kind]} {self.masked}，不得发布"
 
 
-BINARY_SUFFIXES = frozenset({".pdf", ".xlsx"})
-"""Files whose text is costly to extract: their findings are cached by the hash of their bytes."""
-
-
 PARALLEL_ABOVE = 2_000
-"""Text files past which the scan is shared with a second process (two cores here)."""
+"""Files to scan past which the scan is shared with a second process (two cores here)."""
+
+Result = list[tuple[str, str, int | None]]
+"""A file's findings: (kind, masked, first line or None)."""
 
 
 def scan_site(site_dir: Path, cache_dir: Path | None = None) -> list[Finding]:
     """Every full ID number or personal mobile in the files under `site_dir`, sorted by file;
-    each number once per file, at its first line. With `cache_dir`, a PDF or XLSX whose bytes
-    were scanned before is not read again (the same bytes hold the same text)."""
+    each number once per file, at its first line. With `cache_dir`, a file whose bytes were
+    scanned before is not scanned again (the same bytes hold the same text): a rebuild that
+    changed a few pages scans those pages."""
     site_dir = Path(site_dir)
     files = sorted(p for p in site_dir.rglob("*") if p.is_file())
-    texts = [f for f in files if f.suffix.lower() not in BINARY_SUFFIXES]
-    other = None
-    if len(texts) > PARALLEL_ABOVE:
-        half = len(texts) // 2
-        other = Background(_scan_texts, site_dir, texts[half:])
-        texts = texts[:half]
-    found = _scan_texts(site_dir, texts)
     cache = _load_cache(cache_dir)
-    seen: dict[str, list[tuple[str, str]]] = {}
-    for file in files:
-        if file.suffix.lower() not in BINARY_SUFFIXES:
-            continue
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        if digest not in cache:
-            cache[digest] = [
-                (item.kind, item.masked)
-                for text, _ in _texts(file)
-                for item in _personal_numbers(text)
-            ]
-        seen[digest] = cache[digest]
-        for kind, masked in cache[digest]:
-            found.setdefault((_shown(site_dir, file), kind, masked), None)
-    if other is not None:
-        for key, line in other.result().items():
-            if key not in found or found[key] is None:
-                found[key] = line
-    _save_cache(cache_dir, seen)
+    digests = [hashlib.blake2b(f.read_bytes(), digest_size=16).hexdigest() for f in files]
+    todo = {d: f for f, d in zip(files, digests, strict=True) if d not in cache}
+    paths = list(todo.values())
+    half = len(paths) // 2 if len(paths) > PARALLEL_ABOVE else len(paths)
+    other = Background(_scan_files, paths[half:]) if half < len(paths) else None
+    results = _scan_files(paths[:half]) + (other.result() if other else [])
+    cache.update(zip(todo, results, strict=True))
+    _save_cache(cache_dir, {d: cache[d] for d in digests})
     return sorted(
-        (Finding(path, line, kind, masked) for (path, kind, masked), line in found.items()),
+        (
+            Finding(_shown(site_dir, file), line, kind, masked)
+            for file, digest in zip(files, digests, strict=True)
+            for kind, masked, line in cache[digest]
+        ),
         key=lambda f: (f.path, f.line or 0, f.kind, f.masked),
     )
 
@@ -115,7 +101,7 @@ def _cache_file(cache_dir: Path) -> Path:
     return cache_dir / "privacy-scan.json"
 
 
-def _load_cache(cache_dir: Path | None) -> dict[str, list[tuple[str, str]]]:
+def _load_cache(cache_dir: Path | None) -> dict[str, Result]:
     if cache_dir is None:
         return {}
     try:
@@ -127,7 +113,7 @@ def _load_cache(cache_dir: Path | None) -> dict[str, list[tuple[str, str]]]:
     return {k: [tuple(f) for f in v] for k, v in data.get("files", {}).items()}  # type: ignore[misc]
 
 
-def _save_cache(cache_dir: Path | None, seen: dict[str, list[tuple[str, str]]]) -> None:
+def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
     """Keeps only what this scan met, so the cache follows the site."""
     if cache_dir is None:
         return
@@ -147,18 +133,19 @@ def _shown(site_dir: Path, file: Path) -> str:
     return f"{site_dir.name}/{file.relative_to(site_dir).as_posix()}"
 
 
-def _scan_texts(site_dir: Path, files: list[Path]) -> dict[tuple[str, str, str], int | None]:
-    """(shown path, kind, masked) → first line, for text files (also run in a second process)."""
-    found: dict[tuple[str, str, str], int | None] = {}
+def _scan_files(files: list[Path]) -> list[Result]:
+    """Each file's findings, one entry per number at its first line (also run in a second
+    process)."""
+    results = []
     for file in files:
-        shown = _shown(site_dir, file)
+        found: dict[tuple[str, str], int | None] = {}
         for text, numbered in _texts(file):
             for item in _personal_numbers(text):
                 line = text.count("\n", 0, item.start) + 1 if numbered else None
-                key = (shown, item.kind, item.masked)
-                if key not in found or found[key] is None:
-                    found[key] = line
-    return found
+                if found.get((item.kind, item.masked)) is None:
+                    found[(item.kind, item.masked)] = line
+        results.append([(kind, masked, line) for (kind, masked), line in found.items()])
+    return results
 
 
 def scan_text(text: str, path: str) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Jinja2 over site_templates/: page contexts → Markdown text (StrictUndefined, autoescaped HTML)."""
+"""Jinja2 over site_templates/: page contexts → Markdown or HTML (StrictUndefined, autoescaped)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+import markdown
+from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 
@@ -16,6 +17,30 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 def relative(from_uri: str, to_uri: str) -> str:
     """A Markdown link from one docs page to another file, e.g. ../unions/zhongshan.md."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def page_url(uri: str) -> str:
+    """Where a docs file is served, with directory URLs (the site's contract: mkdocs.yml sets
+    use_directory_urls): projects/x.md → projects/x/, projects/index.md → projects/."""
+    if not uri.endswith(".md"):
+        return uri
+    stem = uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else stem + "/"
+
+
+def url(from_uri: str, to_uri: str) -> str:
+    """An HTML link from one docs page to another docs file, as the built site serves them,
+    e.g. from projects/x.md to unions/y.md → ../../unions/y/. The site builder rewrites links
+    written in Markdown; links written in HTML (listings, project pages, the pager) are final."""
+    path, _, fragment = to_uri.partition("#")
+    target, here = page_url(path), page_url(from_uri)
+    folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+    link = posixpath.relpath("/" + target, "/" + folder)
+    if target.endswith("/") or not target:
+        link = "./" if link == "." else link + "/"
+    return link + ("#" + fragment if fragment else "")
 
 
 def cn_date(value: object) -> str:
@@ -57,6 +82,19 @@ def cjk_join(text: str) -> str:
     return "\n".join(out)
 
 
+@cache
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "def_list", "attr_list"])
+
+
+def markdown_html(text: str) -> Markup:
+    """Text that staff may write in Markdown (a project's description) as HTML, for the pages
+    written in HTML. Escaped first, as on the Markdown pages: HTML in the data stays text."""
+    converter = _markdown()
+    converter.reset()
+    return Markup(converter.convert(str(escape(cjk_join(text)))))
+
+
 def tel(phone: str) -> Markup:
     """A phone number people can tap to call, never broken across lines."""
     digits = re.sub(r"[^0-9]", "", phone.split("转")[0])
@@ -73,8 +111,15 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cn_date=cn_date, percent=percent, cell=md_cell, cjk_join=cjk_join, tel=tel)
-    env.globals.update(relative=relative)
+    env.filters.update(
+        cn_date=cn_date,
+        percent=percent,
+        cell=md_cell,
+        cjk_join=cjk_join,
+        tel=tel,
+        markdown=markdown_html,
+    )
+    env.globals.update(relative=relative, url=url)
     return env
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.render import cjk_join, cn_date, md_cell, relative, tel
+from generator.render import cjk_join, cn_date, md_cell, relative, tel, url
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,21 @@ def test_small_helpers() -> None:
     assert str(md_cell("a|b\n<c>")) == "a&#124;b &lt;c&gt;"
     assert relative("projects/x.md", "unions/y.md") == "../unions/y.md"
     assert relative("index.md", "downloads/a.pdf") == "downloads/a.pdf"
+
+
+@pytest.mark.parametrize(
+    ("here", "there", "link"),
+    [
+        ("projects/x.md", "unions/y.md", "../../unions/y/"),
+        ("index.md", "projects/index.md", "projects/"),
+        ("projects/index.md", "projects/2.md", "2/"),
+        ("projects/2.md", "projects/index.md", "../"),
+        ("projects/category/c/3.md", "projects/x.md", "../../../x/"),
+        ("projects/x.md", "index.md", "../../"),
+        ("index.md", "index.md", "./"),
+        ("recognitions/2.md", "recognitions/index.md#r-1", "../#r-1"),
+        ("unions/a.md", "downloads/roster-a.pdf", "../../downloads/roster-a.pdf"),
+    ],
+)
+def test_html_links_are_the_served_urls(here: str, there: str, link: str) -> None:
+    assert url(here, there) == link

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -127,6 +128,52 @@ def test_page_size_does_not_grow_with_projects(tmp_path: Path) -> None:
         }
     for key, small in sizes[40].items():
         assert sizes[1000][key] <= small * 1.02, (key, sizes)
+
+
+LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
+
+
+def _broken_links(site: Path) -> list[str]:
+    """Every link or source in every page that does not lead to a file of the built site."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":
+            continue  # served at any address, so its links are root-relative
+
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            path = target.split("#", 1)[0].split("?", 1)[0]
+            if not path or re.match(r"^[a-z]+:|^//", path):
+                continue  # an anchor, another scheme; other hosts are tested apart
+            resolved = (page.parent / path).resolve()
+            if resolved.is_dir():
+                resolved /= "index.html"
+            if not resolved.is_file() or not resolved.is_relative_to(site.resolve()):
+                broken.append(f"{page.relative_to(site)} → {target}")
+    return broken
+
+
+def test_every_link_leads_somewhere_with_listings_of_several_pages(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    _add_projects(root, 45)  # three pages of all projects, of 甘井子 and of 金秋助学
+    result = mkdocs_build(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert (site / "projects/3/index.html").is_file()
+    assert (site / "projects/union/ganjingzi/3/index.html").is_file()
+    assert _broken_links(site) == []
+    pager = (site / "projects/2/index.html").read_text(encoding="utf-8")
+    assert '<a href="../">上一页</a>' in pager and '<a href="../3/">下一页</a>' in pager
+
+    # The project pages are indexed for search (by the plugin, not by Material's own pass).
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    projects = {d["location"]: d for d in index["docs"] if d["location"].startswith("projects/")}
+    assert len(projects) == 4 + 45
+    assert all((site / location / "index.html").is_file() for location in projects)
+    entry = projects["projects/jinqiu-zhuxue-2012/"]
+    assert entry["title"].replace("\u200b", "") == "甘井子区金秋助学志愿服务"
+    assert entry["title"].split("\u200b") == ["甘井子区", "金秋助学", "志愿", "服务"]
+    assert "当年考入大学的困难职工子女" in entry["text"].replace("\u200b", "")
+    assert not any("<" in d["text"] for d in projects.values())
 
 
 def test_check_command_lists_every_error_with_file_and_line(project: Path) -> None:

@@ -1,0 +1,65 @@
+"""Search entries for the pages written in HTML (the project pages), made from their text in a
+second process while the site builder renders the rest; the same shape and Chinese word
+segmentation as Material's search plugin gives the pages it indexes itself."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from .validate import SiteData
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_INLINE_TAG = re.compile(r"</?(?:a|b|em|i|small|span|strong)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_H1 = re.compile(r"<h1\b.*?</h1>", re.DOTALL)
+
+
+def segmenter_words(site: SiteData) -> list[str]:
+    """Our proper names, taught to jieba so 中山 finds 中山区总工会 (jieba alone cuts 中/山区)."""
+    names = [n for u in site.unions.values() for n in (u.name, u.current_name)]
+    words = {u.short_name for u in site.unions.values()}
+    words |= {n.removesuffix("总工会").removesuffix("工会") for n in names}
+    words |= {c.name.strip("“”") for c in site.categories.values()}
+    return sorted(words)
+
+
+def teach(words: Iterable[str]) -> None:
+    import jieba
+
+    for word in words:
+        jieba.add_word(word)
+
+
+def plain_text(body: str) -> str:
+    """A page body's text as the search shows it: tags gone, entities decoded, one line; the
+    h1 is left out, it is the entry's title."""
+    return _SPACE.sub(
+        " ", html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", _H1.sub("", body, count=1))))
+    ).strip()
+
+
+def segment(text: str) -> str:
+    """Chinese runs cut into words, joined and surrounded by zero-width spaces (as Material)."""
+    import jieba
+
+    def cut(match: re.Match[str]) -> str:
+        return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
+
+    return _HAN.sub(cut, text).strip("\u200b")
+
+
+def entries(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[str, str]]:
+    """(location, title, text) of each page → its search entry (run in a second process)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    teach(words)
+    return [
+        {"location": location, "title": segment(title), "text": segment(text)}
+        for location, title, text in pages
+    ]
