@@ -5,19 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.utils.templates import TemplateContext
 
 from .errors import DataErrors
 from .pdf import PdfError
-from .pipeline import HtmlPage, build_date, cache_dir, fill_markers, generate_site
+from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
-from .search import entries, plain_text, segmenter_words, teach
+from .search import entries, segmenter_words, teach
 from .validate import SiteData, load_site
 from .worker import Background
 
@@ -29,8 +32,10 @@ class VolunteersConfig(base.Config):
 
 class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     site: SiteData | None = None
-    html: dict[str, HtmlPage]
-    """Pages the generator wrote in HTML, by docs path: MkDocs runs no Markdown over them."""
+    generated: Generated
+    """What the generator made; its pages written in HTML get no Markdown pass here."""
+    urls: dict[str, str]
+    """Those pages' addresses, by docs path."""
     search: Background | None = None
     """Their search entries, segmented in a second process while MkDocs renders pages."""
 
@@ -52,43 +57,71 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
         try:
-            generated = generate_site(self.site, cache_dir(self.site.root), config.site_url or "")
+            self.generated = generate_site(
+                self.site, cache_dir(self.site.root), config.site_url or "", apart=True
+            )
         except PdfError as exc:
             raise PluginError(f"表格 PDF 生成失败：{exc}") from None
-        for path, content in generated.files.items():
+        for path, content in self.generated.files.items():
             files.append(File.generated(config, path, content=content))
-        self.html = generated.html
-        indexed = []
-        for path, page in generated.html.items():
-            file = File.generated(config, path, content="")
+        self.urls = {}
+        for path in self.generated.html:
+            file = File.generated(config, path, content="")  # the body comes in on_page_context
             files.append(file)
-            if not (page.meta.get("search") or {}).get("exclude"):
-                indexed.append((file.url, str(page.meta["title"]), plain_text(page.body)))
-        search = _search_plugin(config)
-        self.search = (
-            Background(entries, indexed, segmenter_words(self.site))
-            if search is not None and indexed
-            else None
-        )
+            self.urls[path] = file.url
+        self.search = None
         return files
 
     def on_page_markdown(
         self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.site is not None
-        written = self.html.get(page.file.src_uri)
+        written = self.generated.html.get(page.file.src_uri)
         if written is not None:
-            # Indexed by us (on_files), so Material's search must skip it.
-            page.meta = {**written.meta, "search": {"exclude": True}}
+            # Indexed by us (on_page_context), so Material's search must skip it.
+            page.meta = {**(written.meta or {}), "search": {"exclude": True}}
             return ""
         try:
             return fill_markers(markdown, self.site, page.file.src_uri)
         except DataErrors as exc:
             raise PluginError(str(exc)) from None
 
-    def on_page_content(self, html: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        written = self.html.get(page.file.src_uri)
-        return html if written is None else written.body
+    def on_env(
+        self, env: jinja2.Environment, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        shared: dict[tuple[object, ...], str] = {}
+
+        def share(key: tuple[object, ...] | None, html: str) -> str:
+            if key is not None:
+                shared[key] = html
+            return html
+
+        env.globals.update(
+            volunteers_shared=shared, volunteers_share=share, volunteers_shared_key=shared_key
+        )
+        return env
+
+    @event_priority(100)  # the body in place before any other plugin sees the page
+    def on_page_context(
+        self, context: TemplateContext, page: MkPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if page.file.src_uri in self.generated.html:
+            bodies = self.generated.bodies()
+            if self.search is None:
+                self.search = self._start_search(config, bodies)
+            page.content = bodies[page.file.src_uri]
+        return context
+
+    def _start_search(self, config: MkDocsConfig, bodies: dict[str, str]) -> Background | None:
+        assert self.site is not None
+        indexed = [
+            (self.urls[path], str(meta["title"]), bodies[path])
+            for path, page in self.generated.html.items()
+            if not ((meta := page.meta or {}).get("search") or {}).get("exclude")
+        ]
+        if _search_plugin(config) is None or not indexed:
+            return None
+        return Background(entries, indexed, segmenter_words(self.site))
 
     @event_priority(50)  # before Material's search plugin writes its index
     def _add_search_entries(self, config: MkDocsConfig) -> None:
@@ -115,6 +148,21 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         )
 
     on_post_build = CombinedEvent(_add_search_entries, _privacy_guard)
+
+
+def shared_key(
+    block: str, page: MkPage | None, nav: Navigation | None, base_url: str
+) -> tuple[object, ...] | None:
+    """What a block of the theme depends on, when it is the same for many pages; None when the
+    block must be rendered for this page. The script configuration depends on the page's depth
+    (base_url) only. The sidebars (navigation, table of contents) of a page outside the nav,
+    with no table of contents, are the same for all such pages at the same depth: no nav item
+    is active and there is no toc (the thousands of project pages and listings)."""
+    if block == "config":
+        return (block, base_url)
+    if block != "site_nav" or page is None or nav is None or page.toc or page in nav.pages:
+        return None
+    return (block, base_url, tuple((page.meta or {}).get("hide") or ()))
 
 
 def _search_plugin(config: MkDocsConfig) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -36,6 +37,7 @@ class PhoneError(ValueError):
     """The text is not a usable mainland China phone number; the message is Chinese."""
 
 
+@lru_cache(maxsize=4096)  # offices share numbers: thousands of projects, a few dozen numbers
 def parse_phone(text: str) -> Phone:
     """Accept 82610421 (a Dalian landline), 0411-82610421, (0411)82610421, +86 411 8261 0421,
     full-width digits, extensions (-123, 转123) and 11-digit mobiles."""

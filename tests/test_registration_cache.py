@@ -3,7 +3,9 @@ changed; an edited file, another set of unions, or new code means reading again.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,35 @@ def test_unchanged_files_are_counted_from_the_cache(
     assert len(reads) == 3
 
 
+def test_a_fresh_checkout_is_recognised_by_content(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI checks the repository out anew for each deploy: every file has a new modification
+    time, and the cache still vouches for the unchanged bytes (not for changed ones)."""
+    cache = tmp_path / "cache"
+    paths = [write_registration(project, registration("zhongshan", n, ("unit",))) for n in range(3)]
+    load_site(project, cache_dir=cache)
+    for n, path in enumerate(paths):
+        os.utime(path, ns=(10**18 + n, 10**18 + n))
+    # Same size, other bytes: the unit's opinion dated a day later.
+    text = paths[1].read_text(encoding="utf-8")
+    edited = re.sub(
+        r"(date: \"?\d{4}-\d\d-)(\d)(\d)",
+        lambda m: m[1] + m[2] + str((int(m[3]) + 1) % 10),
+        text,
+        count=1,
+    )
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    paths[1].write_text(edited, encoding="utf-8")
+    os.utime(paths[1], ns=(10**18 + 7, 10**18 + 7))
+    reads = _count_reads(monkeypatch)
+    load_site(project, cache_dir=cache)
+    assert reads == [paths[1]]
+    reads.clear()
+    load_site(project, cache_dir=cache)  # the new times are remembered
+    assert reads == []
+
+
 def test_other_unions_mean_reading_again(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,3 +100,21 @@ def test_other_unions_mean_reading_again(
     with pytest.raises(DataErrors):
         load_site(project, cache_dir=cache)
     assert len(reads) == 1
+
+
+def test_the_cache_key_covers_all_the_validation_code() -> None:
+    """Every generator module a registration's validation imports, directly or not, is in the
+    cache key: a change to any of them must make the cached results stale."""
+    package = Path(registrations.__file__).parent
+    seen: set[str] = set()
+    todo = ["registrations"]
+    while todo:
+        name = todo.pop()
+        if name in seen or name == "worker":  # the helper process, not validation
+            continue
+        seen.add(name)
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [node.module] if node.module else [a.name for a in node.names]
+    assert seen == set(registrations.VALIDATION_CODE)
