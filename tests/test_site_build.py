@@ -176,6 +176,28 @@ def test_every_link_leads_somewhere_with_listings_of_several_pages(tmp_path: Pat
     assert not any("<" in d["text"] for d in projects.values())
 
 
+@pytest.mark.slow
+def test_blocks_rendered_once_per_depth_are_what_the_theme_renders(tmp_path: Path) -> None:
+    """The theme override renders the sidebars and the script configuration once for all the
+    pages that share them; every page must come out as Material alone would render it."""
+    sites = {}
+    for variant in ("shared", "plain"):
+        root = copy_project(tmp_path / variant)
+        _add_projects(root, 25)
+        if variant == "plain":
+            main = root / "site_templates/theme/main.html"
+            text = main.read_text(encoding="utf-8")
+            main.write_text(text.split("{% block site_nav %}", 1)[0], encoding="utf-8")
+        result = mkdocs_build(root, root / "site")
+        assert result.returncode == 0, result.stderr
+        sites[variant] = root / "site"
+    pages = sorted(p.relative_to(sites["plain"]) for p in sites["plain"].rglob("*.html"))
+    assert len(pages) > 60
+    for page in pages:
+        shared, plain = ((sites[v] / page).read_text(encoding="utf-8") for v in sites)
+        assert " ".join(shared.split()) == " ".join(plain.split()), page
+
+
 def test_check_command_lists_every_error_with_file_and_line(project: Path) -> None:
     quotas = project / "data/quotas.yml"
     quotas.write_text(
