@@ -1,4 +1,6 @@
-"""The thin MkDocs adapter: runs the generator pipeline and hands its pages to MkDocs."""
+"""The MkDocs adapter: runs the generator pipeline and hands its pages to MkDocs (the pages
+written in HTML with no Markdown pass, and indexed for search here), shares the theme blocks
+that are the same for many pages, and runs the privacy guard over the finished site."""
 
 from __future__ import annotations
 
@@ -24,6 +26,19 @@ from .search import entries, segmenter_words, teach
 from .validate import SiteData, load_site
 from .worker import Background
 
+SEGMENT_APART_ABOVE = 300
+"""Pages to index past which jieba runs in a second process while MkDocs renders pages."""
+
+
+class _Done:
+    """A result already at hand, with the interface of a Background job."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
 
 class VolunteersConfig(base.Config):
     root = c.Optional(c.Dir(exists=True))
@@ -36,7 +51,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     """What the generator made; its pages written in HTML get no Markdown pass here."""
     urls: dict[str, str]
     """Those pages' addresses, by docs path."""
-    search: Background | None = None
+    search: Background | _Done | None = None
     """Their search entries, segmented in a second process while MkDocs renders pages."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -112,7 +127,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             page.content = bodies[page.file.src_uri]
         return context
 
-    def _start_search(self, config: MkDocsConfig, bodies: dict[str, str]) -> Background | None:
+    def _start_search(
+        self, config: MkDocsConfig, bodies: dict[str, str]
+    ) -> Background | _Done | None:
         assert self.site is not None
         indexed = [
             (self.urls[path], str(meta["title"]), bodies[path])
@@ -121,6 +138,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         ]
         if _search_plugin(config) is None or not indexed:
             return None
+        if len(indexed) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
+            return _Done(entries(indexed, segmenter_words(self.site)))
         return Background(entries, indexed, segmenter_words(self.site))
 
     @event_priority(50)  # before Material's search plugin writes its index

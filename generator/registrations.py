@@ -90,9 +90,9 @@ def load_records(
     if cache is not None:
         files, known = cache.split(root, files)
     if len(files) > PARALLEL_ABOVE:
-        records = _load_parallel(root, files, unions, categories, report, keep)
+        records = _load_parallel(root, files, unions, categories, report, keep, cache is not None)
     else:
-        records = _load_registrations(root, files, unions, categories, keep)
+        records = _load_registrations(root, files, unions, categories, keep, cache is not None)
         report.extend(records.report)
     for union, status in known:
         records.counted[union][status] += 1
@@ -119,7 +119,12 @@ def load_records(
 
 
 def _load_registrations(
-    root: Path, files: list[Path], unions: set[str], categories: set[str], keep: bool
+    root: Path,
+    files: list[Path],
+    unions: set[str],
+    categories: set[str],
+    keep: bool,
+    digests: bool = False,
 ) -> Records:
     records = Records()
     report = records.report
@@ -132,7 +137,8 @@ def _load_registrations(
         _check_registration(doc, record, file, unions, categories, report)
         records.counted[record.union][record.status.value] += 1
         if len(report.errors) == errors:
-            records.clean[doc.path] = (record.union, record.status.value, _digest(file))
+            digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
+            records.clean[doc.path] = (record.union, record.status.value, digest)
         if keep:
             records.registrations.append(record)
     return records
@@ -145,11 +151,12 @@ def _load_parallel(
     categories: set[str],
     report: Report,
     keep: bool,
+    digests: bool,
 ) -> Records:
     """Part of the files in a second process (which first spends ~0.5 s importing)."""
     split = len(files) * 11 // 20
-    other = Background(_load_registrations, root, files[split:], unions, categories, keep)
-    records = _load_registrations(root, files[:split], unions, categories, keep)
+    other = Background(_load_registrations, root, files[split:], unions, categories, keep, digests)
+    records = _load_registrations(root, files[:split], unions, categories, keep, digests)
     rest: Records = other.result()
     for union, counts in rest.counted.items():
         records.counted[union].update(counts)
