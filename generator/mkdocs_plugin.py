@@ -4,6 +4,7 @@ that are the same for many pages, and runs the privacy guard over the finished s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,16 +105,24 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     def on_env(
         self, env: jinja2.Environment, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        shared: dict[tuple[object, ...], str] = {}
+        blocks: dict[tuple[object, ...], str] = {}
 
-        def share(key: tuple[object, ...] | None, html: str) -> str:
-            if key is not None:
-                shared[key] = html
-            return html
+        def shared(
+            block: str,
+            page: MkPage | None,
+            nav: Navigation | None,
+            base_url: str,
+            render: Callable[[], str],
+        ) -> str:
+            """A theme block, rendered once for all the pages it is the same for."""
+            key = shared_key(block, page, nav, base_url)
+            if key is None:
+                return render()
+            if key not in blocks:
+                blocks[key] = render()
+            return blocks[key]
 
-        env.globals.update(
-            volunteers_shared=shared, volunteers_share=share, volunteers_shared_key=shared_key
-        )
+        env.globals["volunteers_shared"] = shared
         return env
 
     @event_priority(100)  # the body in place before any other plugin sees the page
