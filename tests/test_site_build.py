@@ -165,7 +165,9 @@ def test_every_link_leads_somewhere_with_listings_of_several_pages(tmp_path: Pat
     assert '<a href="../">上一页</a>' in pager and '<a href="../3/">下一页</a>' in pager
 
     # The project pages are indexed for search (by the plugin, not by Material's own pass).
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    raw = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "金秋助学" in raw and "\\u91d1" not in raw, "Chinese written as UTF-8, not escaped"
+    index = json.loads(raw)
     projects = {d["location"]: d for d in index["docs"] if d["location"].startswith("projects/")}
     assert len(projects) == 4 + 45
     assert all((site / location / "index.html").is_file() for location in projects)
