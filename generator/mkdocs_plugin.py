@@ -24,22 +24,12 @@ from .errors import DataErrors
 from .pdf import PdfError
 from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
-from .search import entries, segmenter_words, teach
+from .search import entries, entries_apart, segmenter_words, teach
 from .validate import SiteData, load_site
-from .worker import Background
+from .worker import Background, Done
 
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""
-
-
-class _Done:
-    """A result already at hand, with the interface of a Background job."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def result(self) -> Any:
-        return self.value
 
 
 class VolunteersConfig(base.Config):
@@ -53,7 +43,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     """What the generator made; its pages written in HTML get no Markdown pass here."""
     urls: dict[str, str]
     """Those pages' addresses, by docs path."""
-    search: Background | _Done | None = None
+    search: Background | Done | None = None
     """Their search entries, segmented in a second process while MkDocs renders pages."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -139,7 +129,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
 
     def _start_search(
         self, config: MkDocsConfig, bodies: dict[str, str]
-    ) -> Background | _Done | None:
+    ) -> Background | Done | None:
         assert self.site is not None
         indexed = [
             (self.urls[path], str(meta["title"]), bodies[path])
@@ -149,8 +139,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         if _search_plugin(config) is None or not indexed:
             return None
         if len(indexed) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
-            return _Done(entries(indexed, segmenter_words(self.site)))
-        return Background(entries, indexed, segmenter_words(self.site))
+            return Done(entries(indexed))
+        return Background(entries_apart, indexed, segmenter_words(self.site))
 
     @event_priority(50)  # before Material's search plugin writes its index
     def _add_search_entries(self, config: MkDocsConfig) -> None:

@@ -36,16 +36,12 @@ class Page:
         return self.template.endswith(".html.j2")
 
     def render(self, site: SiteData) -> str:
+        """Markdown, or for an HTML page its body (the front matter is `meta`)."""
         return render(self.template, site=site, uri=self.uri, **self.context)
-
-    def text(self, site: SiteData) -> str:
-        """The page as a Markdown file (an HTML body is valid Markdown, kept as it is)."""
-        if not self.is_html:
-            return self.render(site)
-        return html_page_text(self.meta or {}, self.render(site))
 
 
 def html_page_text(meta: dict[str, Any], body: str) -> str:
+    """An HTML page as a Markdown file: its front matter, then the body (HTML is valid Markdown)."""
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
     return f"---\n{front}---\n\n{body}" if front else body
 

@@ -19,7 +19,7 @@ from .opendata import build_open_data
 from .pages import SNIPPETS, Page, build_pages, html_page_text, render_snippet
 from .photos import build_photos
 from .validate import SiteData
-from .worker import Background
+from .worker import Background, Done
 
 MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
 """Where a hand-written page asks for data: `<!-- volunteers:key-figures -->`."""
@@ -47,14 +47,12 @@ class Generated:
     html: dict[str, Page]
     """Docs-relative path (…/x.md) → a page written in HTML (front matter in `meta`); a site
     builder need not run Markdown over it (the MkDocs plugin does not)."""
-    _bodies: dict[str, str] | Background
+    _bodies: Background | Done
 
     def bodies(self) -> dict[str, str]:
         """The HTML pages' bodies by docs path (waits for the second process, if any)."""
-        if isinstance(self._bodies, Background):
-            bodies: dict[str, str] = self._bodies.result()
-            self._bodies = bodies
-        return self._bodies
+        bodies: dict[str, str] = self._bodies.result()
+        return bodies
 
 
 def render_pages(site: SiteData, pages: list[Page]) -> dict[str, str]:
@@ -68,20 +66,15 @@ def generate_site(
     rendered by a second process while this one makes the rest (the PDFs, for one)."""
     pages = build_pages(site)
     html = {page.uri: page for page in pages if page.is_html}
-    bodies: dict[str, str] | Background = (
-        Background(render_pages, site, list(html.values()))
-        if apart and len(html) > RENDER_APART_ABOVE
-        else {}
-    )
+    apart = apart and len(html) > RENDER_APART_ABOVE
+    bodies = Background(render_pages, site, list(html.values())) if apart else None
     files: dict[str, str | bytes] = {p.uri: p.render(site) for p in pages if not p.is_html}
     downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
-    files["downloads.md"] = downloads_page(site, downloads).text(site)
+    files["downloads.md"] = downloads_page(site, downloads).render(site)
     files.update(downloads)
     files.update(build_open_data(site, base_url))
     files.update(build_photos(site))
-    if not isinstance(bodies, Background):
-        bodies = render_pages(site, list(html.values()))
-    return Generated(files, html, bodies)
+    return Generated(files, html, bodies or Done(render_pages(site, list(html.values()))))
 
 
 def site_files(

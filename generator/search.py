@@ -51,15 +51,20 @@ def segment(text: str) -> str:
     return _HAN.sub(cut, text).strip("\u200b")
 
 
-def entries(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[str, str]]:
-    """(location, title, HTML body) of each page → its search entry (run in a second process)."""
+def entries(pages: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """(location, title, HTML body) of each page → its search entry, with jieba as taught."""
+    return [
+        {"location": location, "title": segment(title), "text": segment(plain_text(body))}
+        for location, title, body in pages
+    ]
+
+
+def entries_apart(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[str, str]]:
+    """`entries` in a second process, whose jieba must first be taught our words."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     teach(words)
-    return [
-        {"location": location, "title": segment(title), "text": segment(plain_text(body))}
-        for location, title, body in pages
-    ]
+    return entries(pages)

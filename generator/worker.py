@@ -22,6 +22,9 @@ class WorkerError(RuntimeError):
     """The second process failed; its own error went to standard error."""
 
 
+_PENDING = object()
+
+
 class Background:
     """`func(*args)` running in a child process; `result()` waits for and returns its value.
     `func` must be a module-level function; arguments and result travel pickled."""
@@ -41,18 +44,33 @@ class Background:
         )
         payload = pickle.dumps((func.__module__, func.__qualname__, args))
         self._output: list[bytes] = []
+        self._value: Any = _PENDING
         self._thread = threading.Thread(
             target=lambda: self._output.append(self._process.communicate(payload)[0]), daemon=True
         )
         self._thread.start()
 
     def result(self) -> Any:
-        self._thread.join()
-        if self._process.returncode != 0 or not self._output:
-            raise WorkerError(
-                f"辅助进程失败（退出码 {self._process.returncode}），详见上方错误信息"
-            )
-        return pickle.loads(self._output[0])  # our own child's output
+        """The value, waited for once; later calls return the same object."""
+        if self._value is _PENDING:
+            self._thread.join()
+            if self._process.returncode != 0 or not self._output:
+                raise WorkerError(
+                    f"辅助进程失败（退出码 {self._process.returncode}），详见上方错误信息"
+                )
+            self._value = pickle.loads(self._output[0])  # our own child's output
+        return self._value
+
+
+class Done:
+    """A result already at hand, with the interface of a Background job: callers that may or
+    may not hand work to a second process hold either and call `result()`."""
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def result(self) -> Any:
+        return self._value
 
 
 def _main() -> None:
