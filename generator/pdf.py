@@ -29,6 +29,7 @@ from .fonts import (
     typing_charset,
 )
 from .worker import Background
+from .writer import write_atomic
 
 __all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "typing_charset", "url_fetcher"]
 
@@ -103,11 +104,7 @@ class PdfRenderer:
             pdf = self._render(html, forms)
             self.rendered += 1
             if self.cache_dir is not None:
-                self.cache_dir.mkdir(parents=True, exist_ok=True)
-                file = self.cache_dir / f"{self.key(html, forms)}.pdf"
-                tmp = file.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pdf)
-                tmp.replace(file)
+                write_atomic(self.cache_dir / f"{self.key(html, forms)}.pdf", pdf)
         return pdf
 
     def render_all(self, jobs: Mapping[str, Job], workers: int | None = None) -> dict[str, bytes]:

@@ -7,7 +7,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 from .identity import PersonalNumber, find_personal_numbers
 from .worker import Background
+from .writer import write_atomic
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
@@ -117,10 +117,7 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
     """Keeps only what this scan met, so the cache follows the site."""
     if cache_dir is None:
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = _cache_file(cache_dir).with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"scanner": _SCANNER, "files": seen}), encoding="utf-8")
-    os.replace(tmp, _cache_file(cache_dir))
+    write_atomic(_cache_file(cache_dir), json.dumps({"scanner": _SCANNER, "files": seen}))
 
 
 # The scanner's own code: a change to it (or to identity.py) makes cached results stale.

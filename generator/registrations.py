@@ -4,7 +4,6 @@ data set, and counted. Only counts reach the site."""
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from .messages import field_path, from_validation_error
 from .records import Proposal, RecordStatus, Registration
 from .review import derive_status, order_problem
 from .worker import Background
+from .writer import write_atomic
 
 REGISTRATIONS = "data/registrations"
 PROPOSALS = "data/proposals"
@@ -223,9 +223,11 @@ VALIDATION_CODE = (
     "records",
     "registrations",
     "review",
+    "writer",
 )
-"""The modules that validating a registration runs (this one and what it imports, worker aside):
-a change to any of them makes the cache stale; a change elsewhere (page templates) does not."""
+"""The modules that validating a registration runs (this one and what it imports; worker aside,
+writer, which only writes the cache, counted to be safe): a change to any of them makes the
+cache stale; a change elsewhere (page templates) does not."""
 
 
 def _digest(file: Path) -> str:
@@ -278,10 +280,7 @@ class _Cache:
         for rel, (union, status, digest) in clean.items():
             if rel in self.stats:
                 entries[rel] = Entry(self.stats[rel], union, status, digest)
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((self.key, entries)))
-        os.replace(tmp, self.file)
+        write_atomic(self.file, pickle.dumps((self.key, entries)))
 
 
 class Entry(NamedTuple):
