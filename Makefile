@@ -24,10 +24,13 @@ serve: setup
 check: setup
 	$(BIN)/volunteers check
 
+# zizmor audits the workflows and dependabot.yml offline (no network needed), failing on any
+# finding above informational.
 lint: setup
 	$(BIN)/ruff check generator intake tests bench
 	$(BIN)/ruff format --check generator intake tests bench
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --no-progress --min-severity low .github
 
 test: setup lint
 	$(BIN)/volunteers check
