@@ -4,12 +4,12 @@ data set, and counted. Only counts reach the site."""
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -234,60 +234,81 @@ def _digest(file: Path) -> str:
     return hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
 
 
+CACHE_FORMAT = 2
+"""Bump when the cache file's layout changes. 1 was a pickle: never read again (see _Cache)."""
+_STATUSES = frozenset(s.value for s in RecordStatus)
+
+
 class _Cache:
     """Validated registration files, valid for one version of the code and one set of unions
     and categories. Only files that validated cleanly are kept. A file is known by its size and
-    modification time; when the time differs (a fresh checkout, as in CI), by its bytes."""
+    modification time; when the time differs (a fresh checkout, as in CI), by its bytes.
+
+    The file is JSON, never a pickle: in CI, .cache/ comes back from a shared cache that another
+    run may have written, so it is data to check, not code to run. An entry counts only if its
+    size and time, or its size and digest, equal the file's own (so a wrong type never passes)
+    and its status is a known one; the union is the folder's. A malformed file or entry only
+    means reading those registrations again."""
 
     def __init__(self, cache_dir: Path, unions: set[str], categories: set[str]) -> None:
-        self.file = cache_dir / "registrations.pickle"
+        self.file = cache_dir / "registrations.json"
+        self.legacy = cache_dir / "registrations.pickle"
         here = Path(__file__).parent
         code = b"".join((here / f"{name}.py").read_bytes() for name in VALIDATION_CODE)
         refs = "|".join(sorted(unions)) + "#" + "|".join(sorted(categories))
         self.key = hashlib.sha256(code + refs.encode()).hexdigest()
-        self.kept: dict[str, Entry] = {}
+        self.unions = unions
+        self.kept: dict[str, list[object]] = {}
+        """Path → [size, modification time (ns), status, digest], as written to the file."""
         self.stats: dict[str, tuple[int, int]] = {}
 
-    def _load(self) -> dict[str, Entry]:
+    def _load(self) -> dict[str, Any]:
+        """Path → entry as the file says, unchecked (`split` checks those it uses)."""
         try:
-            key, entries = pickle.loads(self.file.read_bytes())  # our own cache file
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            data = json.loads(self.file.read_bytes())
+        except (OSError, ValueError, RecursionError):
             return {}
-        return entries if key == self.key else {}
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != CACHE_FORMAT
+            or data.get("key") != self.key
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        return data["files"]
 
     def split(self, root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         """Files to read again, and (union, status) of those the cache vouches for."""
         entries = self._load()
         base = len(str(root).rstrip("/")) + 1
+        folder = len(REGISTRATIONS) + 1  # REGISTRATIONS/<union>/<id>.yml
         todo, known = [], []
         for file in files:
             stat = file.stat()
             rel = str(file)[base:]
-            self.stats[rel] = (stat.st_size, stat.st_mtime_ns)
-            entry = entries.get(rel)
-            if entry is not None and entry.stat != self.stats[rel]:
-                same = entry.stat[0] == stat.st_size and entry.digest == _digest(file)
-                entry = entry._replace(stat=self.stats[rel]) if same else None
-            if entry is None:
-                todo.append(file)
-            else:
+            self.stats[rel] = now = (stat.st_size, stat.st_mtime_ns)
+            try:
+                entry = entries[rel]
+                size, mtime, status, digest = entry
+                union = rel[folder : rel.index("/", folder)]
+                usable = status in _STATUSES and union in self.unions
+            except (KeyError, TypeError, ValueError):  # absent, or not a list of four
+                usable = False
+            if usable and (size != now[0] or mtime != now[1]):
+                usable = size == now[0] and digest == _digest(file)
+                entry = [*now, status, digest]
+            if usable:
                 self.kept[rel] = entry
-                known.append((entry.union, entry.status))
+                known.append((union, status))
+            else:
+                todo.append(file)
         return todo, known
 
     def save(self, root: Path, clean: dict[str, tuple[str, str, str]]) -> None:
         entries = dict(self.kept)
-        for rel, (union, status, digest) in clean.items():
+        for rel, (_union, status, digest) in clean.items():
             if rel in self.stats:
-                entries[rel] = Entry(self.stats[rel], union, status, digest)
-        write_atomic(self.file, pickle.dumps((self.key, entries)))
-
-
-class Entry(NamedTuple):
-    """A cleanly validated registration file as the cache keeps it."""
-
-    stat: tuple[int, int]
-    """Size and modification time (ns)."""
-    union: str
-    status: str
-    digest: str
+                entries[rel] = [*self.stats[rel], status, digest]
+        data = {"format": CACHE_FORMAT, "key": self.key, "files": entries}
+        write_atomic(self.file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self.legacy.unlink(missing_ok=True)  # the old pickled cache, restored from CI: never read
