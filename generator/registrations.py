@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from pydantic import ValidationError
@@ -237,6 +238,8 @@ def _digest(file: Path) -> str:
 CACHE_FORMAT = 2
 """Bump when the cache file's layout changes. 1 was a pickle: never read again (see _Cache)."""
 _STATUSES = frozenset(s.value for s in RecordStatus)
+CACHE_MAX_BYTES = 256 * 1024 * 1024
+"""Far above the 6.5 MB that 50,000 registrations take; a larger file is not read."""
 
 
 class _Cache:
@@ -265,6 +268,8 @@ class _Cache:
     def _load(self) -> dict[str, Any]:
         """Path → entry as the file says, unchecked (`split` checks those it uses)."""
         try:
+            if not S_ISREG((stat := self.file.stat()).st_mode) or stat.st_size > CACHE_MAX_BYTES:
+                return {}  # a FIFO or /dev/zero would hang the build or exhaust its memory
             data = json.loads(self.file.read_bytes())
         except (OSError, ValueError, RecursionError):
             return {}
