@@ -6,10 +6,12 @@ import codecs
 import csv
 import ipaddress
 import os
+import socket
+import threading
 import time
 import warnings
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as clock
 from email.utils import parsedate_to_datetime
@@ -39,7 +41,7 @@ class RetryPolicy:
     backoff: float = 1.0
     """First wait in seconds, doubled each time, unless the server sends Retry-After."""
     timeout: float = 15.0
-    """Per request (connect and read)."""
+    """Per request: its whole time, from connecting to the last byte of the body."""
     deadline: float = 45.0
     """Seconds from the first request after which no further attempt is started."""
 
@@ -102,8 +104,9 @@ class SheetsHTTPClient(HTTPClient):
             attempt += 1
             remaining = max(0.5, deadline - time.monotonic())
             response: requests.Response | None = None
-            try:
-                response = self.session.request(
+            call = _Call(
+                self.session,
+                dict(
                     method=method,
                     url=endpoint,
                     params=params,
@@ -111,8 +114,11 @@ class SheetsHTTPClient(HTTPClient):
                     json=json,
                     files=files,
                     headers=headers,
-                    timeout=min(self.policy.timeout, remaining),
-                )
+                ),
+                min(self.policy.timeout, remaining),
+            )
+            try:
+                response = call.result()
             except requests.Timeout:
                 failure = "请求超时"
             except requests.ConnectionError:
@@ -129,10 +135,56 @@ class SheetsHTTPClient(HTTPClient):
                 failure = f"HTTP {response.status_code}"
             wait = _retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
             if attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
-                raise IntakeError(
-                    f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败；本次未写入任何文件，请稍后再试"
-                )
+                raise SheetsFailure(f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败")
             self.sleep(wait)
+
+
+class SheetsFailure(IntakeError):
+    """The API did not answer usably within the retries; the caller says what that left."""
+
+
+class _Call:
+    """One HTTP request with one wall-clock limit for all of it: connecting, the headers and the
+    whole body. requests' own timeout bounds each socket read only, so a server dripping a byte
+    every few seconds would hold it for ever; here the request runs in a daemon thread that is
+    abandoned (its socket shut) when the limit passes."""
+
+    def __init__(self, session: requests.Session, args: dict[str, Any], limit: float) -> None:
+        self.session, self.args, self.limit = session, args, limit
+        self.response: requests.Response | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def _run(self) -> None:
+        try:
+            self.response = self.session.request(**self.args, stream=True, timeout=self.limit)
+            self.response.content  # noqa: B018 -- reads the whole body inside the limit
+        except BaseException as exc:  # handed to the waiting thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def result(self) -> requests.Response:
+        threading.Thread(target=self._run, name="sheets-request", daemon=True).start()
+        if not self.done.wait(self.limit):
+            self._abort()
+            raise requests.Timeout(f"no complete answer within {self.limit:.1f} s")
+        if self.error is not None:
+            raise self.error
+        assert self.response is not None
+        return self.response
+
+    def _abort(self) -> None:
+        """Wake the abandoned thread: shut its socket down (close alone does not wake a read)."""
+        raw = getattr(self.response, "raw", None)
+        sock = getattr(getattr(raw, "connection", None), "sock", None) or getattr(
+            getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None), "_sock", None
+        )
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _retry_after(response: requests.Response | None) -> float | None:
@@ -182,8 +234,22 @@ def sheets_client(credentials: Path | None, policy: RetryPolicy | None = None) -
     http = client.http_client
     assert isinstance(http, SheetsHTTPClient)
     http.origin = origin
-    http.policy = policy or DEFAULT_POLICY
+    http.policy = policy or _policy_from_env()
     return http
+
+
+def _policy_from_env() -> RetryPolicy:
+    """DEFAULT_POLICY, with SHEETS_API_TIMEOUT (seconds per request, wall clock) when set."""
+    text = os.environ.get("SHEETS_API_TIMEOUT", "").strip()
+    try:
+        seconds = float(text) if text else None
+    except ValueError:
+        raise IntakeError(f"SHEETS_API_TIMEOUT 应为秒数，实际为 “{text[:20]}”") from None
+    if seconds is None:
+        return DEFAULT_POLICY
+    if not 0 < seconds <= DEFAULT_POLICY.deadline:
+        raise IntakeError(f"SHEETS_API_TIMEOUT 应在 0 到 {DEFAULT_POLICY.deadline:g} 秒之间")
+    return replace(DEFAULT_POLICY, timeout=seconds)
 
 
 def _api_error(exc: APIError, key: str) -> IntakeError:
@@ -210,6 +276,8 @@ def open_sheet(
         title = worksheet or titles[0]
         params: ParamsType = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
         values = http.values_get(key, absolute_range_name(title), params=params).get("values", [])
+    except SheetsFailure as exc:
+        raise IntakeError(f"{exc}；本次未写入任何文件，请稍后再试") from None
     except APIError as exc:
         raise _api_error(exc, key) from None
     except (ValueError, AttributeError, TypeError):
@@ -244,8 +312,10 @@ def write_status(handle: SheetHandle, column: int, label: str, outcomes: dict[in
     }
     try:
         handle.http.values_batch_update(handle.key, body)
+    except SheetsFailure as exc:
+        raise SheetsFailure(f"回写导入状态失败：{exc}") from None
     except APIError as exc:
-        raise IntakeError(f"回写导入状态失败：HTTP {exc.response.status_code}") from None
+        raise SheetsFailure(f"回写导入状态失败：HTTP {exc.response.status_code}") from None
 
 
 def open_file(path: Path, worksheet: str | None = None) -> Table:
