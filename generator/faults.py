@@ -56,12 +56,23 @@ def naming(path: Path) -> Iterator[None]:
         raise
 
 
+committed: list[str] = []
+"""What went somewhere other than a file in place (a commit on a review branch), said as is."""
+
+
+def note_committed(under: Path, text: str) -> None:
+    """Files written under `under` (a temporary checkout, about to go) now live in a commit."""
+    written[:] = [p for p in written if not p.is_relative_to(under)]
+    committed.append(text)
+
+
 @contextmanager
 def partial(folder: Path) -> Iterator[None]:
     """Within: files go into `folder` one by one, so a fault may leave some of them there."""
     _partial.append(folder)
     try:
-        yield
+        with naming(folder):
+            yield
     finally:
         _partial.remove(folder)
 
@@ -74,6 +85,8 @@ def describe(exc: OSError) -> str:
         name = errno.errorcode.get(code, str(code)) if code is not None else type(exc).__name__
         reason = f"系统错误（{name}）"
     where = exc.filename
+    if code == errno.EEXIST and where and Path(where).exists() and not Path(where).is_dir():
+        reason = "这是一个文件，应为目录"  # mkdir over a file
     target = f" → {exc.filename2}" if exc.filename2 else ""
     head = f"无法读写 {where}{target}：{reason}" if where else f"系统错误：{reason}"
     return f"{head}；{done_so_far()}"
@@ -81,7 +94,7 @@ def describe(exc: OSError) -> str:
 
 def done_so_far() -> str:
     """What the run has left on disk, said exactly."""
-    notes = []
+    notes = list(committed)
     if written:
         shown = "、".join(str(p) for p in written[:3]) + ("等" if len(written) > 3 else "")
         notes.append(f"此前已写入 {len(written)} 个文件（{shown}）")
@@ -95,6 +108,7 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         written.clear()  # one run per process, but tests invoke many in one
+        committed.clear()
         try:
             return super().invoke(ctx)
         except OSError as exc:

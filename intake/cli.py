@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from generator import outputs
+from generator import faults, outputs
 from generator.identity import redact
 from generator.writer import write_atomic
 
@@ -248,6 +248,9 @@ def _intake(
                     rel = tree.data_dir(data_dir).relative_to(tree.path)
                     gitbranch.commit(
                         tree, [rel / p for p in result.written], report.commit_message(result)
+                    )
+                    faults.note_committed(
+                        tree.path, f"已把 {len(result.written)} 条新记录提交到分支 {branch}"
                     )
     if report_file is not None:
         write_atomic(report_file, report.render(result))

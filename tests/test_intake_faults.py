@@ -327,3 +327,26 @@ def test_a_file_where_a_folder_should_be_is_one_line(tmp_path: Path) -> None:
     line = one_chinese_line(proc.stderr)
     assert line.startswith(f"错误：无法读写 {tmp_path / 'reports' / 'sub'}：路径中有一段不是目录；")
     assert "此前已写入 1 个文件" in line and make_id() not in line
+
+
+def test_after_a_branch_commit_the_message_names_the_branch_not_a_temporary_path(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    data = project(repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "data")
+    csv_file = write_csv(tmp_path / "in.csv", grid([row(1)]))
+    (tmp_path / "reports").write_text("a file, not a folder\n", encoding="utf-8")
+    proc = volunteers(
+        "intake", "registrations", "--file", str(csv_file), "--data-dir", str(data),
+        "--branch", "intake/review", "--report", str(tmp_path / "reports" / "r.md"),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    line = one_chinese_line(proc.stderr)
+    assert line == (
+        f"错误：无法读写 {tmp_path / 'reports'}：这是一个文件，应为目录；"
+        "已把 1 条新记录提交到分支 intake/review\n"
+    )
+    assert git(repo, "rev-list", "--count", "intake/review") == "2"
