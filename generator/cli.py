@@ -262,7 +262,8 @@ def roster(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="输出目录：完整的 Markdown 文档目录（手写页面已填入数据，另含全部生成的页面和文件）。",
+    help="输出目录：完整的 Markdown 文档目录（手写页面已填入数据，另含全部生成的页面和文件）；"
+    "不能在 data/、content/、site_templates/ 之内。",
 )
 @ROOT_OPTION
 def generate(out: Path, root: Path) -> None:

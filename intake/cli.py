@@ -99,7 +99,8 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--report",
     "report_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="把审核摘要（Markdown）写入此文件。",
+    help="把审核摘要（Markdown，列出每一条有误的行）写入此文件；不能是数据文件或 data/、content/、"
+    "site_templates/ 中的文件。",
 )
 @click.option(
     "--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。"
