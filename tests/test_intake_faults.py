@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -164,25 +164,14 @@ def test_the_report_lists_every_rejected_row(tmp_path: Path) -> None:
 
 # --- leftovers of a killed run -----------------------------------------------------------------
 
-KILLED_STAGING = """
-import os, signal, sys
+HOLDS_THE_LOCK = """
+import sys
 from pathlib import Path
 from intake.store import Store
 store = Store(Path(sys.argv[1]))
 store.acquire()
 store.stage(Path("registrations", "zhongshan", "x.yml"), "half")
-os.kill(os.getpid(), signal.SIGKILL)
-"""
-
-KILLED_BRANCH = """
-import os, signal, sys
-from pathlib import Path
-from intake.gitbranch import review_worktree
-from intake.store import Store
-data = Path(sys.argv[1])
-with Store(data), review_worktree(data, "intake/review") as tree:
-    print(tree.path, flush=True)
-    os.kill(os.getpid(), signal.SIGKILL)
+input()
 """
 
 
@@ -194,12 +183,26 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def killed(script: str, data: Path) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-c", script, str(data)], capture_output=True, text=True, cwd=REPO
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
-    return proc.stdout.strip()
+def many_rows(count: int) -> list[dict[str, str] | None]:
+    """Distinct valid people, enough to keep a run busy for a few seconds."""
+    out: list[dict[str, str] | None] = []
+    for n in range(1, count + 1):
+        seq = 100 + n % 800
+        number = make_id(f"1975{1 + n // 800 % 12:02d}{1 + n % 28:02d}", seq)
+        gender = "男" if seq % 2 else "女"
+        out.append(row(n, id_number=number, gender=gender))
+    return out
+
+
+def kill_mid_run(args: list[str], staging: Callable[[], list[Path]]) -> None:
+    """The real command, SIGKILLed as soon as it has staged a record."""
+    env = {**os.environ, "INTAKE_HMAC_KEY": KEY}
+    proc = subprocess.Popen([str(VOLUNTEERS), *args], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not staging() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
 
 
 def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(tmp_path: Path) -> None:
@@ -209,12 +212,27 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(tmp_pat
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "data")
+    big = write_csv(tmp_path / "big.csv", grid(many_rows(1500)))
+    base = ["intake", "registrations", "--file", str(big), "--data-dir", str(data)]
 
-    worktree = Path(killed(KILLED_BRANCH, data))
-    killed(KILLED_STAGING, data)
+    def trees() -> list[Path]:
+        listing = git(repo, "worktree", "list", "--porcelain").splitlines()
+        return [Path(line[9:]) for line in listing[1:] if line.startswith("worktree ")]
+
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("volunteers-intake-*"))
+    kill_mid_run(
+        [*base, "--branch", "intake/review"],
+        lambda: [
+            s for t in set(temp.glob("volunteers-intake-*")) - before
+            for s in (t / "data").glob(".intake-staging-*")
+        ],
+    )  # fmt: skip
+    (worktree,) = trees()
+    kill_mid_run(base, lambda: list(data.glob(".intake-staging-*")))
     assert (data / ".intake.lock").exists() and list(data.glob(".intake-staging-*"))
-    assert worktree.is_dir() and str(worktree) in git(repo, "worktree", "list")
-    assert git(repo, "status", "--porcelain", "--ignored=no") == ""  # git-ignored meanwhile
+    assert worktree.is_dir() and not (data / "registrations").exists()
+    assert git(repo, "status", "--porcelain") == ""  # git-ignored meanwhile
 
     csv_file = write_csv(tmp_path / "in.csv", grid([row(1)]))
     proc = volunteers(
@@ -223,8 +241,7 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(tmp_pat
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert not list(data.glob(".intake*"))
-    assert not worktree.exists()
-    assert git(repo, "worktree", "list").count("\n") == 0
+    assert not worktree.exists() and trees() == []
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "rev-list", "--count", "intake/review") == "2"
 
@@ -232,7 +249,7 @@ def test_a_killed_run_leaves_nothing_git_sees_and_the_next_run_cleans_up(tmp_pat
 def test_a_live_run_is_named_in_the_refusal(tmp_path: Path) -> None:
     data = project(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", KILLED_STAGING.replace("os.kill(", "input() or os.kill("), data],
+        [sys.executable, "-c", HOLDS_THE_LOCK, data],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=REPO,
     )  # fmt: skip
     try:

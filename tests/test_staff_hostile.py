@@ -48,6 +48,7 @@ REVIEW = ["--level", "unit", "--opinion", "同意", "--date", "2012-07-10"]
         ("某公司工会 " + make_id(seq=321), None),
         ("某公司工会", "电话 " + "139-" + "1234" + "-5678"),
     ],
+    ids=["mobile-in-note", "id-in-office", "dashed-mobile-in-note"],  # no number in test names
 )
 def test_review_refuses_a_personal_number_in_note_or_office(
     project: Path, office: str, note: str | None
