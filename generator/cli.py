@@ -275,6 +275,7 @@ def generate(out: Path, root: Path) -> None:
     refused = outputs.refusal("--out", out, root, directory=True)
     if refused:
         _fail(refused)
+    faults.scratch(cache_dir(root))
     try:
         site = load_site(root, build_date(), cache_dir=cache_dir(root))
         with faults.partial(out):

@@ -41,7 +41,8 @@ _partial: list[Path] = []
 
 
 def note_written(path: Path) -> None:
-    written.append(path)
+    if not any(path.resolve().is_relative_to(s) for s in _scratch):
+        written.append(path)
 
 
 @contextmanager
@@ -66,15 +67,22 @@ def note_committed(under: Path, text: str) -> None:
     committed.append(text)
 
 
+_scratch: list[Path] = []
+"""Caches: what goes there is not output, and messages do not list it."""
+
+
+def scratch(folder: Path) -> None:
+    _scratch.append(folder.resolve())
+
+
 @contextmanager
 def partial(folder: Path) -> Iterator[None]:
-    """Within: files go into `folder` one by one, so a fault may leave some of them there."""
+    """Within: files go into `folder` one by one, so a fault may leave some of them there (the
+    message after a fault says so; the folder stays noted until the handler has spoken)."""
     _partial.append(folder)
-    try:
-        with naming(folder):
-            yield
-    finally:
-        _partial.remove(folder)
+    with naming(folder):
+        yield
+    _partial.remove(folder)
 
 
 def describe(exc: OSError) -> str:
@@ -107,8 +115,8 @@ class Group(click.Group):
     """The command group whose commands never end an OSError in a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        written.clear()  # one run per process, but tests invoke many in one
-        committed.clear()
+        for noted in (written, committed, _partial, _scratch):
+            noted.clear()  # one run per process, but tests invoke many in one
         try:
             return super().invoke(ctx)
         except OSError as exc:

@@ -367,3 +367,19 @@ def test_after_a_branch_commit_the_message_names_the_branch_not_a_temporary_path
         "已把 1 条新记录提交到分支 intake/review\n"
     )
     assert git(repo, "rev-list", "--count", "intake/review") == "2"
+
+
+def test_generate_on_a_full_disk_says_the_output_may_be_partial(tmp_path: Path) -> None:
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    cache = os.environ.get("VOLUNTEERS_TEST_CACHE", "/tmp/volunteers-test-cache")
+    with mounted("size=256k") as disk:
+        out = disk / "out"
+        proc = volunteers(
+            "generate", "--out", str(out), "--root", str(root), VOLUNTEERS_CACHE=cache
+        )
+    assert proc.returncode == 1
+    assert one_chinese_line(proc.stderr) == (
+        f"错误：无法读写 {out}：磁盘空间不足；{out} 中可能已有部分输出文件，请删除后重新运行\n"
+    )
