@@ -10,6 +10,7 @@ import click
 
 from intake.cli import intake, source_options
 
+from . import faults, outputs
 from .errors import DataErrors
 from .review import ReviewError
 from .staff import StaffError
@@ -39,7 +40,7 @@ def _site(root: Path) -> SiteData:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=faults.Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dalian-union-volunteers")
 def main() -> None:
     """工会服务帮扶志愿者（大工办发[2012]18号）：数据校验、网站与表格生成、网上报名导入。"""
@@ -207,7 +208,7 @@ def roster(
     root = data_dir.resolve().parent
     if data_dir.name != "data" or not data_dir.is_dir():
         _fail(f"数据目录 {data_dir} 不存在或不是名为 data 的文件夹")
-    refused = archive.refusal(out, root)
+    refused = archive.refusal(out, root) or outputs.refusal("--out", out, root, directory=True)
     if refused:
         _fail(refused)
     if (sheet is None) == (file is None):
@@ -240,10 +241,7 @@ def roster(
         files = archive.render(archive.plan(site, union.id, joined))
     except PdfError as exc:
         _fail(str(exc))
-    try:
-        archive.write_archive(out, files)
-    except OSError as exc:
-        _fail(f"无法写入 {out}：{exc.strerror or type(exc).__name__}")
+    archive.write_archive(out, files)  # an OSError is said by faults.Group, files named
     forms = len(joined.entries)
     click.echo(
         f"{union.name}：已批准 {forms} 人，花名册（PDF、XLSX）和 {forms} 份登记表已写入 {out}"
@@ -264,7 +262,8 @@ def roster(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="输出目录：完整的 Markdown 文档目录（手写页面已填入数据，另含全部生成的页面和文件）。",
+    help="输出目录：完整的 Markdown 文档目录（手写页面已填入数据，另含全部生成的页面和文件）；"
+    "不能在 data/、content/、site_templates/ 之内。",
 )
 @ROOT_OPTION
 def generate(out: Path, root: Path) -> None:
@@ -273,9 +272,14 @@ def generate(out: Path, root: Path) -> None:
     from .pipeline import generate as write_all
 
     root = root.resolve()
+    refused = outputs.refusal("--out", out, root, directory=True)
+    if refused:
+        _fail(refused)
+    faults.scratch(cache_dir(root))
     try:
         site = load_site(root, build_date(), cache_dir=cache_dir(root))
-        written = write_all(site, root / "content", out, cache_dir(root))
+        with faults.partial(out):
+            written = write_all(site, root / "content", out, cache_dir(root))
     except DataErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)

@@ -3,11 +3,13 @@ pairing. One declaration serves the build, `volunteers check` and intake."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,9 +21,32 @@ from pydantic import (
 from .phones import PhoneError, parse_phone
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 64
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
-"""An ASCII id: lower-case letters, digits and single hyphens; never derived from a Chinese title."""
+
+def is_slug(text: str) -> bool:
+    """An id that may be a file name: ASCII, whole-string match (no trailing line break), short."""
+    return len(text) <= SLUG_MAX and _SLUG.fullmatch(text) is not None
+
+
+def shown(text: str) -> str:
+    """An id as a message may quote it: control characters escaped, long ones cut."""
+    out = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[:40])
+    return f"“{out}…”" if len(text) > 40 else f"“{out}”"
+
+
+def _slug(value: str) -> str:
+    if not is_slug(value):  # never reached after the pattern, whatever regex engine runs it
+        raise ValueError(f"标识应为小写英文字母、数字和连字符，实际为 {shown(value)}")
+    return value
+
+
+Slug = Annotated[
+    str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX), AfterValidator(_slug)
+]
+"""An ASCII id: lower-case letters, digits and single hyphens, at most 64 characters, no control
+characters (it becomes a file name); never derived from a Chinese title."""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]

@@ -216,6 +216,7 @@ def _check_common(doc: Document, record_id: str, file: Path, report: Report) -> 
 
 VALIDATION_CODE = (
     "errors",
+    "faults",
     "identity",
     "loader",
     "messages",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import ValidationError
+
+from .identity import redact
+from .messages import explain
 from .records import Opinion, OpinionLevel, RecordStatus, Registration
 
 ORDER = [OpinionLevel.unit, OpinionLevel.district, OpinionLevel.city]
@@ -65,8 +69,20 @@ def add_opinion(
         raise ReviewError(f"尚未签署{expected.label}，不能先签署{level.label}")
     if record.opinions and on < record.opinions[-1].date:
         raise ReviewError(f"日期 {on} 早于上一级意见的日期 {record.opinions[-1].date}")
-    opinions = [
-        *record.opinions,
-        Opinion(level=level, opinion=opinion, office=office, date=on, note=note),
-    ]
-    return record.model_copy(update={"opinions": opinions, "status": derive_status(opinions)})
+    try:
+        added = Opinion(level=level, opinion=opinion, office=office, date=on, note=note)
+        opinions = [*record.opinions, added]
+        # Through every validator of the record (model_copy would skip them: a note or office
+        # holding a full ID or mobile must be refused, as `volunteers check` refuses it).
+        return Registration.model_validate(
+            {
+                **record.model_dump(),
+                "opinions": [o.model_dump() for o in opinions],
+                "status": derive_status(opinions),
+            }
+        )
+    except ValidationError as exc:
+        problems = "；".join(
+            f"{'.'.join(map(str, e['loc'])) or '意见'}: {explain(e)}" for e in exc.errors()
+        )
+        raise ReviewError(redact(f"意见未能记录（{problems}）")) from None

@@ -7,15 +7,20 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from . import loader
 from .errors import DataErrors
-from .models import Project, ProjectStatus
+from .identity import redact
+from .messages import explain, from_validation_error
+from .models import SLUG_MAX, Project, ProjectStatus, is_slug, shown
 from .records import OpinionLevel, Proposal, RecordStatus, Registration
 from .review import add_opinion
 from .writer import dump_yaml, record_text, write_atomic
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+M = TypeVar("M", bound=BaseModel)
 
 
 class StaffError(Exception):
@@ -37,9 +42,42 @@ def _load(
         ) from None
 
 
+def check_id(record_id: str, what: str = "标识") -> str:
+    """Refuse an id that cannot be a file name here (the same rule as the models' Slug)."""
+    if not is_slug(record_id):
+        raise StaffError(
+            f"{what} {shown(record_id)} 应为小写英文字母、数字和连字符（如 jinqiu-2013），"
+            f"至多 {SLUG_MAX} 个字符，不含空格和换行；本次未写入任何文件"
+        )
+    return record_id
+
+
+def checked(cls: type[M], text: str, path: Path, root: Path) -> M:
+    """What a staff command is about to write, read back as `volunteers check` reads that file:
+    parsed from the very text, the id taken from the file name, validated by the same model."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        doc = loader.parse(text, rel)
+    except DataErrors as exc:
+        raise StaffError(f"{exc}；本次未写入任何文件") from None
+    data: Any = doc.data
+    if isinstance(data, dict):
+        data.setdefault("id", path.stem)
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        problems = "；".join(str(e) for e in from_validation_error(doc, exc))
+        raise StaffError(redact(f"{problems}；本次未写入任何文件")) from None
+
+
+def _write(cls: type[M], path: Path, text: str, root: Path) -> M:
+    record = checked(cls, text, path, root)
+    write_atomic(path, text)
+    return record
+
+
 def find_registration(root: Path, record_id: str) -> Path:
-    if not SLUG.match(record_id):
-        raise StaffError(f"登记编号 “{record_id}” 格式不正确")
+    check_id(record_id, "登记编号")
     hits = sorted((root / "data" / "registrations").glob(f"*/{record_id}.yml"))
     if not hits:
         raise StaffError(f"找不到登记 {record_id}（data/registrations/*/{record_id}.yml）")
@@ -54,8 +92,7 @@ def review(
     record = _load(path, root, Registration)
     assert isinstance(record, Registration)
     updated = add_opinion(record, OpinionLevel(level), opinion, office, on, note)
-    write_atomic(path, record_text(updated, "registrations"))
-    return updated
+    return _write(Registration, path, record_text(updated, "registrations"), root)
 
 
 def approve(
@@ -63,13 +100,11 @@ def approve(
 ) -> tuple[Project, Path]:
     """Publish a proposal as a project; the proposal stays, marked approved, as its history."""
     path, proposal = _pending_proposal(root, proposal_id, "批准")
-    project_id = project_id or f"p{proposal_id}"
-    if not SLUG.match(project_id):
-        raise StaffError(f"项目标识 “{project_id}” 应为小写英文字母、数字和连字符")
+    project_id = check_id(project_id or f"p{proposal_id}", "项目标识")
     target = root / "data" / "projects" / f"{project_id}.yml"
     if target.exists():
         raise StaffError(f"项目 {project_id} 已存在（{target.relative_to(root)}）")
-    project = Project(
+    draft = dict(
         id=project_id,
         title=proposal.title,
         category=proposal.category,
@@ -87,25 +122,42 @@ def approve(
         approved_on=on,
         proposal=proposal_id,
     )
+    try:
+        project = Project.model_validate(draft)
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {explain(e)}" for e in exc.errors())
+        raise StaffError(
+            redact(f"申报不能直接发布为项目（{problems}）；本次未写入任何文件")
+        ) from None
     data = project.model_dump(mode="json", exclude_none=True, exclude={"id", "example"})
     header = f"# 由项目申报 {proposal_id} 经{by}于 {on} 审核同意后发布。\n"
-    write_atomic(target, header + dump_yaml(data))
-    marked = proposal.model_copy(update={"status": RecordStatus.approved})
-    write_atomic(path, record_text(marked, "proposals"))
+    project_text = header + dump_yaml(data)
+    marked = _marked(proposal, RecordStatus.approved)
+    proposal_text = record_text(marked, "proposals")
+    # Both files are checked before either is written: a refusal leaves everything as it was.
+    project = checked(Project, project_text, target, root)
+    checked(Proposal, proposal_text, path, root)
+    write_atomic(target, project_text)
+    write_atomic(path, proposal_text)
     return project, target
+
+
+def _marked(proposal: Proposal, status: RecordStatus) -> Proposal:
+    """The proposal with a new status, through the model's validators (never a bare copy)."""
+    return Proposal.model_validate({**proposal.model_dump(), "status": status})
 
 
 def reject(root: Path, proposal_id: str) -> Proposal:
     """Turn a proposal down: it stays in data/proposals/, marked rejected, and never publishes."""
     path, proposal = _pending_proposal(root, proposal_id, "驳回")
-    marked = proposal.model_copy(update={"status": RecordStatus.rejected})
-    write_atomic(path, record_text(marked, "proposals"))
-    return marked
+    marked = _marked(proposal, RecordStatus.rejected)
+    return _write(Proposal, path, record_text(marked, "proposals"), root)
 
 
 def _pending_proposal(root: Path, proposal_id: str, action: str) -> tuple[Path, Proposal]:
+    check_id(proposal_id, "申报编号")
     path = root / "data" / "proposals" / f"{proposal_id}.yml"
-    if not SLUG.match(proposal_id) or not path.is_file():
+    if not path.is_file():
         raise StaffError(f"找不到项目申报 {proposal_id}（data/proposals/{proposal_id}.yml）")
     proposal = _load(path, root, Proposal)
     assert isinstance(proposal, Proposal)
@@ -162,8 +214,7 @@ def new_record(root: Path, kind: str, record_id: str | None, today: date) -> Pat
         while (folder / f"{prefix}-{n}.yml").exists():
             n += 1
         record_id = f"{prefix}-{n}"
-    if not SLUG.match(record_id):
-        raise StaffError(f"标识 “{record_id}” 应为小写英文字母、数字和连字符（如 jinqiu-2013）")
+    check_id(record_id)
     path = folder / f"{record_id}.yml"
     if path.exists():
         raise StaffError(f"{path.relative_to(root)} 已存在")

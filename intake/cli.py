@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from generator import faults, outputs
+from generator.identity import redact
 from generator.writer import write_atomic
 
 from . import gitbranch, report, sources
@@ -97,7 +99,8 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--report",
     "report_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="把审核摘要（Markdown）写入此文件。",
+    help="把审核摘要（Markdown，列出每一条有误的行）写入此文件；不能是数据文件或 data/、content/、"
+    "site_templates/ 中的文件。",
 )
 @click.option(
     "--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。"
@@ -133,13 +136,58 @@ def intake(
             mapping,
             credentials,
         )
+    except WriteBackFailed as exc:
+        _summary(exc.result, report_file)
+        click.echo(f"导入状态未回写：{exc}", err=True)
+        sys.exit(1)
     except IntakeError as exc:
         click.echo(f"导入失败：{exc}", err=True)
         sys.exit(1)
+    _summary(result, report_file)
+
+
+SHOWN_ROWS = 20
+"""Rejected rows listed on the terminal; the --report file lists every one."""
+
+
+def _summary(result: RunResult, report_file: Path | None) -> None:
     click.echo(
         f"{report.title(result)}：已导入过 {result.total(EXISTING)}，重复 {result.total(DUPLICATE)}，"
         f"有误 {result.total(REJECTED)}（共读取 {result.rows} 行）。"
     )
+    if report_file is not None:
+        return  # the report lists every row
+    for note in result.rejected[:SHOWN_ROWS]:
+        who = f"（{redact(note.name)}）" if note.name else ""
+        click.echo(f"有误：第 {note.row} 行{who}：{redact(note.text)}", err=True)
+    rest = len(result.rejected) - SHOWN_ROWS
+    if rest > 0:
+        click.echo(
+            f"……另有 {rest} 行有误未在此列出；加 --report 文件 重新运行可得全部有误的行"
+            "（已导入的行不会重复导入）",
+            err=True,
+        )
+
+
+class WriteBackFailed(IntakeError):
+    """The records (and report) are in place; only --mark-imported's write-back failed."""
+
+    def __init__(self, message: str, result: RunResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def _written(result: RunResult, branch: str | None, report_file: Path | None) -> str:
+    """Exactly what this run wrote, for a message after a later step failed."""
+    parts = []
+    if result.written:
+        where = f"提交到分支 {branch}" if branch else "写入 data/"
+        parts.append(f"已{where} {len(result.written)} 条新记录")
+    else:
+        parts.append("没有新记录")
+    if report_file is not None:
+        parts.append(f"审核摘要已写入 {report_file}")
+    return "，".join(parts)
 
 
 def _intake(
@@ -155,6 +203,16 @@ def _intake(
     credentials: Path | None,
 ) -> RunResult:
     key = hmac_key()
+    if report_file is not None:
+        refused = outputs.refusal(
+            "--report",
+            report_file,
+            data_dir.resolve().parent,
+            directory=False,
+            inputs=[file, mapping_file, credentials],
+        )
+        if refused:
+            raise IntakeError(refused)
     if (sheet is None) == (file is None):
         raise IntakeError("请指定 --sheet KEY 或 --file PATH 之一")
     if mark_imported and sheet is None:
@@ -173,9 +231,10 @@ def _intake(
                 kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress
             )
         else:
+            locked = data_dir.is_dir()
             with (
-                Store(data_dir) if data_dir.is_dir() else nullcontext(),
-                gitbranch.review_worktree(data_dir, branch) as tree,
+                Store(data_dir) if locked else nullcontext(),
+                gitbranch.review_worktree(data_dir, branch, locked=locked) as tree,
             ):
                 result = run(
                     kind,
@@ -191,10 +250,20 @@ def _intake(
                     gitbranch.commit(
                         tree, [rel / p for p in result.written], report.commit_message(result)
                     )
+                    faults.note_committed(
+                        tree.path, f"已把 {len(result.written)} 条新记录提交到分支 {branch}"
+                    )
     if report_file is not None:
         write_atomic(report_file, report.render(result))
     if mark_imported and table.sheet is not None:
-        sources.write_status(
-            table.sheet, result.status_column, mapping.status_column, result.statuses
-        )
+        try:
+            sources.write_status(
+                table.sheet, result.status_column, mapping.status_column, result.statuses
+            )
+        except IntakeError as exc:
+            raise WriteBackFailed(
+                f"{exc}。{_written(result, branch, report_file)}；表格的导入状态列未更新，"
+                "请稍后带 --mark-imported 重新运行（已导入的行不会重复导入）",
+                result,
+            ) from None
     return result

@@ -53,9 +53,32 @@ class Worktree:
         return self.path / data_dir.resolve().relative_to(self.root)
 
 
+PREFIX = "volunteers-intake-"
+"""The temporary worktrees' folder names (in the system's temp folder): ours to remove."""
+
+
+def remove_stale(root: Path) -> list[Path]:
+    """Remove the temporary worktrees that killed runs left registered in `root`'s repository.
+    Only called under the intake lock, so no live run can own one. Returns what was removed."""
+    temp = Path(tempfile.gettempdir()).resolve()
+    listing = git("worktree", "list", "--porcelain", cwd=root, check=False)
+    removed = []
+    for line in listing.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        path = Path(line.removeprefix("worktree "))
+        if path.name.startswith(PREFIX) and path.parent.resolve() == temp:
+            git("worktree", "remove", "--force", "--force", str(path), cwd=root, check=False)
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    git("worktree", "prune", cwd=root, check=False)
+    return removed
+
+
 @contextmanager
-def review_worktree(data_dir: Path, branch: str) -> Iterator[Worktree]:
-    """A detached temporary worktree at the branch (or HEAD); removed afterwards."""
+def review_worktree(data_dir: Path, branch: str, *, locked: bool = False) -> Iterator[Worktree]:
+    """A detached temporary worktree at the branch (or HEAD); removed afterwards. When the
+    caller holds the intake lock (`locked`), worktrees left by killed runs are removed first."""
     start = data_dir.resolve()
     root_text = git("rev-parse", "--show-toplevel", cwd=start, check=False)
     if not root_text:
@@ -72,7 +95,9 @@ def review_worktree(data_dir: Path, branch: str) -> Iterator[Worktree]:
     existed = bool(base)
     if not existed:
         base = git("rev-parse", "--verify", "HEAD^{commit}", cwd=root)
-    path = Path(tempfile.mkdtemp(prefix="volunteers-intake-"))
+    if locked:
+        remove_stale(root)
+    path = Path(tempfile.mkdtemp(prefix=PREFIX))
     git("worktree", "add", "--detach", "--quiet", str(path), base, cwd=root)
     try:
         yield Worktree(root, path, branch, base, existed)

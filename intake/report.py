@@ -9,8 +9,6 @@ from generator.identity import redact
 from .pipeline import DUPLICATE, EXISTING, REJECTED, WRITTEN, Note, RunResult
 
 KIND_LABELS = {"registrations": "报名记录", "proposals": "服务项目申报"}
-MAX_LINES = 200
-"""Per section: GitHub refuses a pull-request body over 65,536 characters."""
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~#@])")
 
 
@@ -49,11 +47,9 @@ def _notes(heading: str, notes: list[Note]) -> list[str]:
     if not notes:
         return []
     lines = [f"### {heading}（{len(notes)}）", ""]
-    for note in notes[:MAX_LINES]:
+    for note in notes:  # every one: this file is where staff find them all
         who = f"（{md(note.name)}）" if note.name else ""
         lines.append(f"- 第 {note.row} 行{who}：{md(note.text)}")
-    if len(notes) > MAX_LINES:
-        lines.append(f"- ……另有 {len(notes) - MAX_LINES} 行，见导入日志")
     return [*lines, ""]
 
 
@@ -76,9 +72,6 @@ def render(result: RunResult) -> str:
             lines.append(f"| {name} | {' | '.join(map(str, row))} |")
         totals = [result.total(o) for o in (WRITTEN, EXISTING, DUPLICATE)]
         lines += [f"| 合计 | {' | '.join(map(str, totals))} |", ""]
-    lines += _notes("有误的行", result.rejected)
-    lines += _notes("重复", result.duplicates)
-    lines += _notes("请审核时留意", result.warnings)
     if result.ignored_columns:
         lines += [f"未使用的列：{md('、'.join(result.ignored_columns))}", ""]
     lines += [
@@ -86,4 +79,9 @@ def render(result: RunResult) -> str:
         "有误的行请在表单中更正后重新导入。",
         "",
     ]
+    # The row lists last and complete: a pull-request body cut at GitHub's 65,536 characters
+    # loses only the tail of a list, never the summary; this file keeps every row.
+    lines += _notes("有误的行", result.rejected)
+    lines += _notes("重复", result.duplicates)
+    lines += _notes("请审核时留意", result.warnings)
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as clock
 from email.utils import parsedate_to_datetime
@@ -23,6 +23,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from .deadline import Call
 from .errors import IntakeError
 
 GOOGLE_ORIGIN = "https://sheets.googleapis.com"
@@ -39,7 +40,7 @@ class RetryPolicy:
     backoff: float = 1.0
     """First wait in seconds, doubled each time, unless the server sends Retry-After."""
     timeout: float = 15.0
-    """Per request (connect and read)."""
+    """Per request: its whole time, from connecting to the last byte of the body."""
     deadline: float = 45.0
     """Seconds from the first request after which no further attempt is started."""
 
@@ -102,8 +103,9 @@ class SheetsHTTPClient(HTTPClient):
             attempt += 1
             remaining = max(0.5, deadline - time.monotonic())
             response: requests.Response | None = None
-            try:
-                response = self.session.request(
+            call = Call(
+                self.session,
+                dict(
                     method=method,
                     url=endpoint,
                     params=params,
@@ -111,8 +113,11 @@ class SheetsHTTPClient(HTTPClient):
                     json=json,
                     files=files,
                     headers=headers,
-                    timeout=min(self.policy.timeout, remaining),
-                )
+                ),
+                min(self.policy.timeout, remaining),
+            )
+            try:
+                response = call.result()
             except requests.Timeout:
                 failure = "请求超时"
             except requests.ConnectionError:
@@ -129,10 +134,12 @@ class SheetsHTTPClient(HTTPClient):
                 failure = f"HTTP {response.status_code}"
             wait = _retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
             if attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
-                raise IntakeError(
-                    f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败；本次未写入任何文件，请稍后再试"
-                )
+                raise SheetsFailure(f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败")
             self.sleep(wait)
+
+
+class SheetsFailure(IntakeError):
+    """The API did not answer usably within the retries; the caller says what that left."""
 
 
 def _retry_after(response: requests.Response | None) -> float | None:
@@ -182,8 +189,22 @@ def sheets_client(credentials: Path | None, policy: RetryPolicy | None = None) -
     http = client.http_client
     assert isinstance(http, SheetsHTTPClient)
     http.origin = origin
-    http.policy = policy or DEFAULT_POLICY
+    http.policy = policy or _policy_from_env()
     return http
+
+
+def _policy_from_env() -> RetryPolicy:
+    """DEFAULT_POLICY, with SHEETS_API_TIMEOUT (seconds per request, wall clock) when set."""
+    text = os.environ.get("SHEETS_API_TIMEOUT", "").strip()
+    try:
+        seconds = float(text) if text else None
+    except ValueError:
+        raise IntakeError(f"SHEETS_API_TIMEOUT 应为秒数，实际为 “{text[:20]}”") from None
+    if seconds is None:
+        return DEFAULT_POLICY
+    if not 0 < seconds <= DEFAULT_POLICY.deadline:
+        raise IntakeError(f"SHEETS_API_TIMEOUT 应在 0 到 {DEFAULT_POLICY.deadline:g} 秒之间")
+    return replace(DEFAULT_POLICY, timeout=seconds)
 
 
 def _api_error(exc: APIError, key: str) -> IntakeError:
@@ -210,6 +231,8 @@ def open_sheet(
         title = worksheet or titles[0]
         params: ParamsType = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
         values = http.values_get(key, absolute_range_name(title), params=params).get("values", [])
+    except SheetsFailure as exc:
+        raise IntakeError(f"{exc}；本次未写入任何文件，请稍后再试") from None
     except APIError as exc:
         raise _api_error(exc, key) from None
     except (ValueError, AttributeError, TypeError):
@@ -244,8 +267,10 @@ def write_status(handle: SheetHandle, column: int, label: str, outcomes: dict[in
     }
     try:
         handle.http.values_batch_update(handle.key, body)
+    except SheetsFailure as exc:
+        raise SheetsFailure(f"回写导入状态失败：{exc}") from None
     except APIError as exc:
-        raise IntakeError(f"回写导入状态失败：HTTP {exc.response.status_code}") from None
+        raise SheetsFailure(f"回写导入状态失败：HTTP {exc.response.status_code}") from None
 
 
 def open_file(path: Path, worksheet: str | None = None) -> Table:

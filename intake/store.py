@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from generator import faults
 from generator.writer import dump_yaml, record_text
 
 from .errors import IntakeError
@@ -59,7 +60,9 @@ class Store:
         self.release()
 
     def acquire(self) -> None:
-        """Refuse when another run holds the lock (an flock, so a crashed run never blocks us)."""
+        """Refuse when another run holds the lock. It is an flock, which the kernel drops when
+        its process ends however it ends: a lock file left by a killed run is stale, taken over
+        here, and whatever that run left (its staging folders) is removed."""
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -67,11 +70,16 @@ class Store:
             if os.fstat(fd).st_ino != os.stat(self.lock_path).st_ino:
                 raise BlockingIOError
         except (BlockingIOError, FileNotFoundError):
+            holder = _holder(fd)
             os.close(fd)
-            raise IntakeError(f"另一个导入正在运行（{self.lock_path}）；请等它结束后再试") from None
+            raise IntakeError(
+                f"另一个导入正在运行（{self.lock_path}{holder}）；请等它结束后再试"
+            ) from None
         self._lock = fd
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for the message above
         for stale in self.data_dir.glob(f"{STAGING_PREFIX}*"):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a crashed run
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run
 
     def release(self) -> None:
         if self._lock is not None:
@@ -84,8 +92,9 @@ class Store:
         if self.staging is None:
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.data_dir))
         target = self.staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        with faults.naming(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         self.staged.append(relative)
 
     def exists(self, relative: Path) -> bool:
@@ -100,6 +109,7 @@ class Store:
             target = self.data_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / relative, target)
+            faults.note_written(target)
             done.append(relative)
         self.discard()
         return done
@@ -108,3 +118,12 @@ class Store:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+
+def _holder(fd: int) -> str:
+    """ "，进程 1234" from the lock file, when the running import wrote its id there."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f"，进程 {text}" if text.isdigit() else ""

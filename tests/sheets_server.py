@@ -3,7 +3,8 @@
 Paths: GET /v4/spreadsheets/{id} (metadata), GET /v4/spreadsheets/{id}/values/{range},
 GET /v4/spreadsheets/{id}/values:batchGet, POST /v4/spreadsheets/{id}/values:batchUpdate.
 Faults are scripted per request: {"status": 429, "retry_after": "1"}, {"status": 500},
-{"malformed": True}, {"delay": 2.0}; `permanent` applies one to every request."""
+{"malformed": True}, {"delay": 2.0}, {"drip": 5.0} (one body byte every 5 s); `permanent`
+applies one to every request."""
 
 from __future__ import annotations
 
@@ -109,12 +110,30 @@ class _Handler(BaseHTTPRequestHandler):
         if "delay" in fault:
             time.sleep(fault["delay"])
             return False
+        if "drip" in fault:
+            self._drip(fault["drip"])
+            return True
         if fault.get("malformed"):
             self._send(200, b'{"sheets": [ {"properties": ')
             return True
         headers = {"Retry-After": fault["retry_after"]} if "retry_after" in fault else None
         self._error(fault["status"], "scripted fault", headers)
         return True
+
+    def _drip(self, every: float) -> None:
+        """A 200 with a long body sent one byte every `every` seconds, until the client leaves."""
+        body = json.dumps({"sheets": [], "padding": "x" * 1000}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(every)
+        except OSError:  # the client gave up and shut its socket
+            pass
 
     def _log(self, body: Any = None) -> tuple[str, dict[str, list[str]]]:
         url = urlsplit(self.path)
