@@ -261,7 +261,11 @@ class _Cache:
         base = len(str(root).rstrip("/")) + 1
         todo, known = [], []
         for file in files:
-            stat = file.stat()
+            try:
+                stat = file.stat()
+            except OSError:  # a dangling link: read, and refused there with its reason
+                todo.append(file)
+                continue
             rel = str(file)[base:]
             self.stats[rel] = (stat.st_size, stat.st_mtime_ns)
             entry = entries.get(rel)
