@@ -1,0 +1,175 @@
+"""XLSX rows streamed from the sheet's XML, bounded by the cells actually present.
+
+openpyxl's read-only mode sizes its rows by the sheet's `dimension` tag, which a crafted file
+sets to 16,384 × 1,048,576 cells (a 5 KB file then runs for hours); it also keeps a whole row's
+XML in memory. Here the ZIP members' unpacked sizes are checked first, each cell is read with
+openpyxl's own cell parser (shared strings, dates, booleans) and dropped as soon as it is read,
+and rows, columns and cells are capped with a Chinese message naming the file and the row.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from collections.abc import Callable, Generator
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError, iterparse
+
+from generator.safefile import MiB
+
+from .errors import IntakeError
+
+Row = tuple[int, list[str]]
+SHEET_XML_MAX = 128 * MiB
+"""Unpacked XML of one worksheet (100,000 rows of a sign-up form take about 60 MB)."""
+STRINGS_XML_MAX = 64 * MiB
+"""The shared-strings table, which openpyxl holds in memory."""
+OTHER_XML_MAX = 4 * MiB
+"""Any other XML part (workbook, styles, relationships...): a few KB in a real export."""
+MAX_MEMBERS = 1_000
+MAX_CELLS = 3_000_000
+"""<c> elements read in all, empty ones included (100,000 rows × 16 columns is 1.6 million)."""
+MAX_CELL_PARTS = 1_000
+"""Elements inside one cell (rich-text runs): a cell with millions of them is a bomb."""
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL = _NS + "row", _NS + "c"
+
+
+def _fail(name: str, what: str) -> IntakeError:
+    return IntakeError(f"无法读取 {name}：{what}；本次未写入任何文件")
+
+
+def _check_archive(handle: IO[bytes], name: str) -> None:
+    """Refuse a ZIP whose parts would unpack to more than the caps (a "zip bomb")."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _fail(name, "不是有效的 XLSX 文件（无法按 ZIP 格式打开）") from None
+    if len(members) > MAX_MEMBERS:
+        raise _fail(name, f"文件内部结构异常（超过 {MAX_MEMBERS} 个部件）")
+    for info in members:
+        part = info.filename
+        if not part.endswith((".xml", ".rels")):
+            continue
+        if part.startswith("xl/worksheets/"):
+            limit = SHEET_XML_MAX
+        elif part == "xl/sharedStrings.xml":
+            limit = STRINGS_XML_MAX
+        else:
+            limit = OTHER_XML_MAX
+        if info.file_size > limit:
+            raise _fail(
+                name,
+                f"解压后过大（{part} 为 {info.file_size // MiB} MB，上限 {limit // MiB} MB），"
+                "可能是恶意构造的文件",
+            )
+    handle.seek(0)
+
+
+def _open_sheet(handle: IO[bytes], name: str, worksheet: str | None) -> tuple[Any, Any]:
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
+            book = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise IntakeError(f"无法读取 {name}：{type(exc).__name__}") from None
+    if worksheet is not None and worksheet not in book.sheetnames:
+        book.close()
+        raise IntakeError(f"找不到工作表“{worksheet}”（现有：{'、'.join(book.sheetnames)}）")
+    sheet = book[worksheet] if worksheet else book.worksheets[0]
+    if not hasattr(sheet, "_get_source"):
+        book.close()
+        raise IntakeError(f"无法读取 {name}：工作表“{sheet.title}”不是数据表")
+    return book, sheet
+
+
+def read_sheet(
+    handle: IO[bytes],
+    name: str,
+    worksheet: str | None,
+    text: Callable[[Any], str],
+    caps: tuple[int, int],
+) -> Generator[Row, None, None]:
+    """(sheet row number, cells as text) for every row that has a value, in the file's order.
+    `caps` are the data rows (after the header) and the columns allowed."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    max_rows, max_columns = caps
+    _check_archive(handle, name)
+    book, sheet = _open_sheet(handle, name, worksheet)
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            yield from _rows(parser, source, name, text, max_rows, max_columns)
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _fail(name, f"工作表内容已损坏（{type(exc).__name__}）") from None
+    finally:
+        book.close()
+
+
+def _rows(
+    parser: Any,
+    source: IO[bytes],
+    name: str,
+    text: Callable[[Any], str],
+    max_rows: int,
+    max_columns: int,
+) -> Generator[Row, None, None]:
+    stack: list[Any] = []
+    row = 0
+    values: dict[int, str] = {}
+    cells = parts = 0
+    in_cell = False
+    for event, element in iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            stack.append(element)
+            if tag == _ROW:
+                number = element.get("r") or ""
+                row = int(number) if number.isdigit() and len(number) < 9 else row + 1
+                parser.row_counter, parser.col_counter = row, 0
+                values = {}
+            elif tag == _CELL:
+                in_cell, parts = True, 0
+            elif in_cell:
+                parts += 1
+                if parts > MAX_CELL_PARTS:
+                    raise _fail(
+                        name, f"第 {row} 行有单元格结构异常（超过 {MAX_CELL_PARTS} 个部分）"
+                    )
+            continue
+        stack.pop()
+        if tag == _CELL:
+            in_cell = False
+            cells += 1
+            if cells > MAX_CELLS:
+                raise _fail(name, f"单元格过多（超过 {MAX_CELLS} 个），请分批导入")
+            try:
+                cell = parser.parse_cell(element)
+            except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+                raise _fail(name, f"第 {row} 行有无法读取的单元格") from None
+            value = text(cell["value"])
+            if value:
+                column = cell["column"]
+                if row > max_rows + 1:
+                    raise _fail(name, f"第 {row} 行超出上限（最多 {max_rows} 行数据），请分批导入")
+                if column > max_columns:
+                    raise _fail(name, f"第 {row} 行第 {column} 列超出上限（最多 {max_columns} 列）")
+                values[column] = value
+        elif tag == _ROW and values:
+            yield row, [values.get(c, "") for c in range(1, max(values) + 1)]
+        elif in_cell:
+            continue  # a cell's parts are read with the cell, then dropped with it
+        if stack:
+            stack[-1].remove(element)
