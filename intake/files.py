@@ -65,11 +65,16 @@ _BOMS = (
 
 
 def _decodes(handle: IO[bytes], encoding: str) -> bool:
-    """Whether the whole file decodes (checked in chunks, never held whole)."""
+    """Whether the whole file decodes (checked in chunks, never held whole). A NUL byte outside
+    UTF-16/32 means UTF-16 without its byte-order mark (or no text at all): GB18030 would
+    decode it into nonsense."""
     handle.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
+    wide = encoding.startswith("utf-16") or encoding.startswith("utf-32")
     try:
         while chunk := handle.read(1 << 16):
+            if not wide and b"\x00" in chunk:
+                return False
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
@@ -86,8 +91,6 @@ def _encoding(path: Path) -> str:
         candidates = [bom] if bom else ["utf-8-sig", "gb18030"]
         for encoding in candidates:
             if _decodes(handle, encoding):
-                if not bom and b"\x00" in start:
-                    break  # UTF-16 without a byte-order mark decodes as anything
                 return encoding
     named = {"utf-32": "UTF-32", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}
     what = f"不是有效的 {named[bom]} 文本" if bom else "编码无法识别"

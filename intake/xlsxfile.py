@@ -13,7 +13,8 @@ import warnings
 import zipfile
 from collections.abc import Callable, Generator
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import Element, SubElement
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from generator.safefile import MiB
 
@@ -27,13 +28,18 @@ STRINGS_XML_MAX = 64 * MiB
 OTHER_XML_MAX = 4 * MiB
 """Any other XML part (workbook, styles, relationships...): a few KB in a real export."""
 MAX_MEMBERS = 1_000
-MAX_CELLS = 3_000_000
+MAX_CELLS = 2_000_000
 """<c> elements read in all, empty ones included (100,000 rows × 16 columns is 1.6 million)."""
 MAX_CELL_PARTS = 1_000
 """Elements inside one cell (rich-text runs): a cell with millions of them is a bomb."""
+MAX_TEXT = 40_000
+"""Characters kept of one text inside a cell (the caller cuts cells longer than Excel's 32,767)."""
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL = _NS + "row", _NS + "c"
+_ROW_NS, _CELL_NS = _ROW[1:], _CELL[1:]
+"""As expat names them (namespace}name)."""
+EXCEL_COLUMNS = 16_384
 
 
 def _fail(name: str, what: str) -> IntakeError:
@@ -112,10 +118,89 @@ def read_sheet(
                 timedelta_formats=book._timedelta_formats,
             )
             yield from _rows(parser, source, name, text, max_rows, max_columns)
-    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _fail(name, f"工作表内容已损坏（{type(exc).__name__}）") from None
     finally:
         book.close()
+
+
+class _Cells:
+    """expat callbacks: a cell's own elements become a small tree for openpyxl's cell parser;
+    everything else in the sheet is passed over without building anything."""
+
+    def __init__(self, parser: Any, name: str, text: Callable[[Any], str], caps: tuple[int, int]):
+        self.parser, self.name, self.text = parser, name, text
+        self.max_rows, self.max_columns = caps
+        self.row = self.cells = self.parts = 0
+        self.values: dict[int, str] = {}
+        self.done: list[Row] = []
+        self.stack: list[Element] = []
+        self.attrs: dict[str, str] | None = None
+        """A cell's attributes until its first part (most cells are read without a tree)."""
+        self.in_row = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.attrs is not None:  # a cell's first part: the cell becomes a tree now
+            self.stack.append(Element(_CELL, self.attrs))
+            self.attrs = None
+        if self.stack:
+            self.parts += 1
+            if self.parts > MAX_CELL_PARTS:
+                raise _fail(self.name, f"第 {self.row} 行有单元格结构异常（部分过多）")
+            self.stack.append(SubElement(self.stack[-1], "{" + tag, attrs))
+        elif tag == _CELL_NS:
+            self.cells += 1
+            self.in_row += 1
+            if self.cells > MAX_CELLS:
+                raise _fail(self.name, f"单元格过多（超过 {MAX_CELLS} 个），请分批导入")
+            if self.in_row > EXCEL_COLUMNS:
+                raise _fail(self.name, f"第 {self.row} 行的单元格超过 {EXCEL_COLUMNS} 个")
+            self.parts = 0
+            self.attrs = attrs
+        elif tag == _ROW_NS:
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and len(number) < 9 else self.row + 1
+            self.parser.row_counter, self.parser.col_counter = self.row, 0
+            self.values = {}
+            self.in_row = 0
+
+    def chars(self, data: str) -> None:
+        if self.stack and self.attrs is None:
+            element = self.stack[-1]
+            held = element.text or ""
+            if len(held) <= MAX_TEXT:
+                element.text = held + data[: MAX_TEXT + 1 - len(held)]
+
+    def end(self, tag: str) -> None:
+        if self.attrs is not None:  # a cell without parts: no value
+            self.attrs = None
+            self.parser.col_counter += 1
+        elif len(self.stack) > 1:
+            self.stack.pop()
+        elif self.stack:
+            self.cell(self.stack.pop())
+        elif tag == _ROW_NS and self.values:
+            values = self.values
+            self.done.append((self.row, [values.get(c, "") for c in range(1, max(values) + 1)]))
+            self.values = {}
+
+    def cell(self, element: Element) -> None:
+        try:
+            cell = self.parser.parse_cell(element)
+        except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+            raise _fail(self.name, f"第 {self.row} 行有无法读取的单元格") from None
+        value = self.text(cell["value"])
+        if not value:
+            return
+        if self.row > self.max_rows + 1:
+            message = f"第 {self.row} 行超出上限（最多 {self.max_rows} 行数据），请分批导入"
+            raise _fail(self.name, message)
+        if cell["column"] > self.max_columns:
+            message = (
+                f"第 {self.row} 行第 {cell['column']} 列超出上限（最多 {self.max_columns} 列）"
+            )
+            raise _fail(self.name, message)
+        self.values[cell["column"]] = value
 
 
 def _rows(
@@ -126,50 +211,15 @@ def _rows(
     max_rows: int,
     max_columns: int,
 ) -> Generator[Row, None, None]:
-    stack: list[Any] = []
-    row = 0
-    values: dict[int, str] = {}
-    cells = parts = 0
-    in_cell = False
-    for event, element in iterparse(source, events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            stack.append(element)
-            if tag == _ROW:
-                number = element.get("r") or ""
-                row = int(number) if number.isdigit() and len(number) < 9 else row + 1
-                parser.row_counter, parser.col_counter = row, 0
-                values = {}
-            elif tag == _CELL:
-                in_cell, parts = True, 0
-            elif in_cell:
-                parts += 1
-                if parts > MAX_CELL_PARTS:
-                    raise _fail(
-                        name, f"第 {row} 行有单元格结构异常（超过 {MAX_CELL_PARTS} 个部分）"
-                    )
-            continue
-        stack.pop()
-        if tag == _CELL:
-            in_cell = False
-            cells += 1
-            if cells > MAX_CELLS:
-                raise _fail(name, f"单元格过多（超过 {MAX_CELLS} 个），请分批导入")
-            try:
-                cell = parser.parse_cell(element)
-            except (ValueError, IndexError, KeyError, TypeError, OverflowError):
-                raise _fail(name, f"第 {row} 行有无法读取的单元格") from None
-            value = text(cell["value"])
-            if value:
-                column = cell["column"]
-                if row > max_rows + 1:
-                    raise _fail(name, f"第 {row} 行超出上限（最多 {max_rows} 行数据），请分批导入")
-                if column > max_columns:
-                    raise _fail(name, f"第 {row} 行第 {column} 列超出上限（最多 {max_columns} 列）")
-                values[column] = value
-        elif tag == _ROW and values:
-            yield row, [values.get(c, "") for c in range(1, max(values) + 1)]
-        elif in_cell:
-            continue  # a cell's parts are read with the cell, then dropped with it
-        if stack:
-            stack[-1].remove(element)
+    cells = _Cells(parser, name, text, (max_rows, max_columns))
+    expat = ParserCreate(namespace_separator="}")
+    expat.StartElementHandler = cells.start
+    expat.EndElementHandler = cells.end
+    expat.CharacterDataHandler = cells.chars
+    expat.buffer_text = True
+    while chunk := source.read(1 << 16):
+        expat.Parse(chunk, False)
+        yield from cells.done
+        cells.done.clear()
+    expat.Parse(b"", True)
+    yield from cells.done
