@@ -386,3 +386,14 @@ def test_utf16_and_gbk_csv_are_read(tmp_path: Path, encoding: str) -> None:
     outcome = intake(data, source)
     assert outcome.code == 0, outcome.err
     assert outcome.out.startswith("网上报名导入：新增 2 条报名记录"), outcome.out
+
+
+@pytest.mark.parametrize("case", ["symlink-to-dev-zero", "fifo"])
+def test_intake_refuses_a_crafted_file_deeper_in_the_records(tmp_path: Path, case: str) -> None:
+    """The build reads registrations/<union>/*.yml; intake's duplicate scan reads deeper too."""
+    data = intake_project(tmp_path)
+    record = data / "registrations/zhongshan/old/20120710-153000-1a2b3c4d.yml"
+    record.parent.mkdir(parents=True)
+    DATA_CASES[case](record)
+    outcome = intake(data, write_csv(tmp_path / "in.csv", grid([row(1)])))
+    assert_refused(outcome, "data/registrations/zhongshan/old/20120710-153000-1a2b3c4d.yml")
