@@ -16,6 +16,8 @@ from typing import IO, Any
 from xml.etree.ElementTree import Element, SubElement
 from xml.parsers.expat import ExpatError, ParserCreate
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from generator.safefile import MiB
 
 from .errors import IntakeError
@@ -38,6 +40,9 @@ MAX_TEXT = 40_000
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL = _NS + "row", _NS + "c"
 _ROW_NS, _CELL_NS = _ROW[1:], _CELL[1:]
+_VALUE = _NS + "v"
+_PLAIN, _RUNS = f"{_NS}is/{_NS}t", f"{_NS}is/{_NS}r/{_NS}t"
+_TEXT_KINDS = {"s", "str", "inlineStr"}
 """As expat names them (namespace}name)."""
 EXCEL_COLUMNS = 16_384
 
@@ -186,21 +191,39 @@ class _Cells:
 
     def cell(self, element: Element) -> None:
         try:
-            cell = self.parser.parse_cell(element)
+            column, value = self.read(element)
         except (ValueError, IndexError, KeyError, TypeError, OverflowError):
             raise _fail(self.name, f"第 {self.row} 行有无法读取的单元格") from None
-        value = self.text(cell["value"])
-        if not value:
+        text = self.text(value)
+        if not text:
             return
         if self.row > self.max_rows + 1:
             message = f"第 {self.row} 行超出上限（最多 {self.max_rows} 行数据），请分批导入"
             raise _fail(self.name, message)
-        if cell["column"] > self.max_columns:
-            message = (
-                f"第 {self.row} 行第 {cell['column']} 列超出上限（最多 {self.max_columns} 列）"
-            )
+        if column > self.max_columns:
+            message = f"第 {self.row} 行第 {column} 列超出上限（最多 {self.max_columns} 列）"
             raise _fail(self.name, message)
-        self.values[cell["column"]] = value
+        self.values[column] = text
+
+    def read(self, element: Element) -> tuple[int, Any]:
+        """(column, value): text cells directly, numbers and dates by openpyxl's parser."""
+        kind = element.get("t", "n")
+        if kind not in _TEXT_KINDS:
+            cell = self.parser.parse_cell(element)
+            return cell["column"], cell["value"]
+        coordinate = element.get("r")
+        if coordinate:
+            self.parser.col_counter = coordinate_to_tuple(coordinate)[1]
+        else:
+            self.parser.col_counter += 1
+        if kind == "inlineStr":  # plain text, then rich-text runs (phonetic runs left out)
+            parts = [t.text or "" for t in element.iterfind(_PLAIN)]
+            parts += [t.text or "" for t in element.iterfind(_RUNS)]
+            return self.parser.col_counter, "".join(parts)
+        value = element.findtext(_VALUE)
+        if kind == "s" and value is not None:
+            value = self.parser.shared_strings[int(value)]
+        return self.parser.col_counter, value
 
 
 def _rows(

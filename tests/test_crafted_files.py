@@ -397,3 +397,36 @@ def test_intake_refuses_a_crafted_file_deeper_in_the_records(tmp_path: Path, cas
     DATA_CASES[case](record)
     outcome = intake(data, write_csv(tmp_path / "in.csv", grid([row(1)])))
     assert_refused(outcome, "data/registrations/zhongshan/old/20120710-153000-1a2b3c4d.yml")
+
+
+def test_xlsx_reader_agrees_with_openpyxl(tmp_path: Path) -> None:
+    """The streaming reader gives what openpyxl's full load gives, cell for cell."""
+    from datetime import date, datetime
+
+    from openpyxl import load_workbook
+
+    from intake.files import cell_text, open_file
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["时间戳记", "姓名", "数", "真假"])
+    sheet.append([datetime(2012, 7, 10, 15, 30, 1), "王一", 13, True])
+    sheet.append([date(2012, 7, 11), "", 2.5, False])
+    sheet["AD7"] = "远处的值"
+    sheet["B9"] = "=1+1"
+    sheet["C9"] = "0612"
+    path = tmp_path / "in.xlsx"
+    book.save(path)
+    table = open_file(path)
+    got = {1: table.header, **dict(table.rows)}
+    full = load_workbook(path, data_only=True).active  # as intake reads: cached values
+    assert full is not None
+    want = {}
+    for number, values in enumerate(full.iter_rows(values_only=True), start=1):
+        cells = [cell_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            want[number] = cells
+    assert got == want
