@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 from collections.abc import Generator, Iterator
 from datetime import date, datetime
 from datetime import time as clock
@@ -39,9 +40,9 @@ def open_file(path: Path, worksheet: str | None = None) -> Table:
     """A .csv (UTF-8 with or without BOM, UTF-16 with BOM, or GB18030/GBK) or .xlsx export,
     every value as text."""
     suffix = path.suffix.lower()
+    if not os.path.lexists(path):
+        raise IntakeError(f"找不到文件 {path}")
     if suffix not in {".csv", ".xlsx", ".xlsm"}:
-        if not path.exists():
-            raise IntakeError(f"找不到文件 {path}")
         raise IntakeError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv 或 .xlsx")
     # Refused early (not a regular file, too large, missing) with the reason.
     opened(path).close()
