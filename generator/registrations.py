@@ -223,6 +223,7 @@ VALIDATION_CODE = (
     "records",
     "registrations",
     "review",
+    "safefile",
     "writer",
 )
 """The modules that validating a registration runs (this one and what it imports; worker aside,
