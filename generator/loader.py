@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import safefile
 from .errors import DataError, DataErrors
 
 Loc = tuple[str | int, ...]
@@ -45,7 +46,11 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_DEPTH = 50
 MAX_NODES = 200_000
 """Aliases can expand a few hundred bytes into 10⁹ values ("billion laughs"): stop well before."""
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = safefile.YAML_MAX_BYTES
+SAFE_NESTING = 1_000
+"""libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV,
+before Python sees anything) somewhere past 20,000 levels: text that might nest deeper than this
+is measured, without recursion, before libyaml composes it."""
 
 
 @dataclass
@@ -246,7 +251,9 @@ def _root(text: str, path: str) -> Node | None:
         nodes = _compose(text)
     except yaml.YAMLError as exc:
         raise _error(path, _mark_line(exc), f"YAML 格式错误：{_problem(exc)}") from None
-    except (RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise _error(path, None, f"嵌套层级过深（超过 {MAX_DEPTH} 层），拒绝解析") from None
+    except ValueError as exc:
         raise _error(path, None, f"YAML 无法解析：{type(exc).__name__}") from None
     if len(nodes) > 1:
         raise _error(
@@ -262,7 +269,7 @@ def _detailed(root: Node, path: str) -> tuple[Any, dict[Loc, int]]:
     try:
         data = builder.build(root, ())
     except RecursionError:
-        raise _error(path, None, "嵌套过深") from None
+        raise _error(path, None, f"嵌套层级过深（超过 {MAX_DEPTH} 层），拒绝解析") from None
     except _TooLarge as exc:
         raise _error(
             path, exc.line, f"内容过多（超过 {MAX_NODES} 项，可能是锚点和别名层层展开）"
@@ -277,14 +284,58 @@ def _line_map(text: str, path: str) -> dict[Loc, int]:
     return {(): 1} if root is None else _detailed(root, path)[1]
 
 
+def nesting_bound(text: str) -> int:
+    """An upper bound of the nesting depth, at the cost of five C-speed scans.
+
+    Every nested collection needs its own `[`, `{` (flow), `-` (block sequence entry), `?` or `:`
+    (mapping entry, block or flow) before it starts, so the depth cannot exceed their number."""
+    return sum(text.count(c) for c in "[{-?:") + 1
+
+
+def _event_parser(text: str) -> Any:
+    return _CParser(text) if _CParser is not None else yaml.SafeLoader(text)
+
+
+def check_nesting(text: str, path: str, unless_below: int = SAFE_NESTING) -> None:
+    """Refuse text that nests deeper than MAX_DEPTH collections, naming the line (measured only
+    when the text might nest deeper than `unless_below`). Parsing events does not recurse (in
+    libyaml or in PyYAML), so any depth is safe to measure; a syntax error met first is left to
+    the parse that follows, which stops at the same place."""
+    if nesting_bound(text) <= unless_below:
+        return
+    parser = _event_parser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line = mark.line + 1 if mark is not None else None
+                    raise _error(path, line, f"嵌套层级过深（超过 {MAX_DEPTH} 层），拒绝解析")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
+
+
 def parse(text: str, path: str) -> Document:
     """Parse YAML text into a Document; raise DataErrors (with the line) if it is malformed.
 
     The quick way (libyaml, no line map) serves every well-formed file; anything it cannot vouch
-    for is parsed again the detailed way, which finds and places every problem."""
+    for is parsed again the detailed way, which finds and places every problem. Text that could
+    nest deep enough to crash libyaml is measured first (`check_nesting`)."""
+    check_nesting(text, path)
     try:
         return Document(path, _quick(text), text)
-    except (_NeedsDetail, yaml.YAMLError, RecursionError, ValueError):
+    except RecursionError:  # deeper than Python's own limit lets the constructor go
+        check_nesting(text, path, unless_below=MAX_DEPTH)
+    except (_NeedsDetail, yaml.YAMLError, ValueError):
         pass
     root = _root(text, path)
     if root is None:
@@ -312,11 +363,14 @@ def decode(raw: bytes, path: str) -> str:
 
 
 def read(file: Path, root: Path) -> Document:
-    """Read and parse one YAML file; its path in messages is relative to `root`."""
+    """Read and parse one YAML file; its path in messages is relative to `root`. Only a regular
+    file within MAX_FILE_BYTES is read (a device, FIFO or folder is refused before reading)."""
     name, base = str(file), str(root).rstrip("/") + "/"
     rel = name[len(base) :] if name.startswith(base) else file.as_posix()
-    with open(file, "rb") as stream:
-        raw = stream.read()
+    try:
+        raw = safefile.read_bytes(file, MAX_FILE_BYTES)
+    except safefile.Refused as exc:
+        raise _error(rel, None, exc.reason) from None
     return parse(decode(raw, rel), rel)
 
 

@@ -225,6 +225,7 @@ VALIDATION_CODE = (
     "records",
     "registrations",
     "review",
+    "safefile",
     "writer",
 )
 """The modules that validating a registration runs (this one and what it imports; worker aside,
@@ -290,7 +291,11 @@ class _Cache:
         folder = len(REGISTRATIONS) + 1  # REGISTRATIONS/<union>/<id>.yml
         todo, known = [], []
         for file in files:
-            stat = file.stat()
+            try:
+                stat = file.stat()
+            except OSError:  # a dangling link: read, and refused there with its reason
+                todo.append(file)
+                continue
             rel = str(file)[base:]
             self.stats[rel] = now = (stat.st_size, stat.st_mtime_ns)
             try:

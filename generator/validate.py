@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -86,7 +87,7 @@ class _Loader:
 
     def one(self, cls: type[M], name: str) -> tuple[M | None, Document | None]:
         file = self.root / "data" / name
-        if not file.is_file():
+        if not os.path.lexists(file):  # anything else there is read, or refused with its reason
             self.report.error(f"data/{name}", None, "", "缺少数据文件")
             return None, None
         doc = self.read(file)
@@ -98,7 +99,7 @@ class _Loader:
         """A file holding one list of records under `key`, validated item by item so that one bad
         record does not hide the others; ids are unique."""
         file = self.root / "data" / name
-        if not file.is_file():
+        if not os.path.lexists(file):  # anything else there is read, or refused with its reason
             self.report.error(f"data/{name}", None, "", "缺少数据文件")
             return {}, None
         doc = self.read(file)
@@ -167,7 +168,7 @@ def load_site(root: Path, today: date | None = None, cache_dir: Path | None = No
     projects = ld.folder(Project, "projects")
     recognitions = ld.folder(Recognition, "recognitions")
     pairing, pairing_doc = (None, None)
-    if (root / "data" / "pairing.yml").is_file():
+    if os.path.lexists(root / "data" / "pairing.yml"):
         pairing, pairing_doc = ld.one(Pairing, "pairing.yml")
 
     check = _References(ld.report, unions, categories, ld.broken)
@@ -234,7 +235,7 @@ class _References:
         if name is None:
             return
         file = root / "data" / "recognitions" / "photos" / name
-        if "/" in name or "\\" in name or not file.is_file():
+        if "/" in name or "\\" in name or not os.path.lexists(file):
             self.report.error(
                 doc.path,
                 doc.line(("photo",)),
@@ -245,6 +246,13 @@ class _References:
             self.report.error(
                 doc.path, doc.line(("photo",)), "photo", "照片应为 JPG、PNG 或 WebP 格式"
             )
+        else:
+            from .photos import photo_problem  # photos imports this module
+
+            problem = photo_problem(file)
+            if problem:
+                where = f"照片文件 data/recognitions/photos/{name}"
+                self.report.error(doc.path, doc.line(("photo",)), "photo", f"{where}：{problem}")
 
     def quotas(self, table: QuotaTable, doc: Document, campaign: Campaign | None) -> None:
         seen: set[str] = set()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from generator import loader, safefile
+from generator.errors import DataErrors
 
 from .errors import IntakeError
 from .normalize import header_key
@@ -74,10 +75,13 @@ class Mapping:
     def load(cls, path: Path | None) -> Mapping:
         if path is None:
             return cls({})
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise IntakeError(f"无法读取列名对照文件 {path}：{type(exc).__name__}") from None
+        try:  # read as untrusted, like a data file: regular, small, bounded nesting
+            raw = safefile.read_bytes(path, safefile.MAPPING_MAX_BYTES)
+            data = loader.parse(loader.decode(raw, path.name), path.name).data or {}
+        except safefile.Refused as exc:
+            raise IntakeError(f"无法读取列名对照文件 {path}：{exc.reason}") from None
+        except DataErrors as exc:
+            raise IntakeError(f"无法读取列名对照文件：{exc.errors[0]}") from None
         columns = data.get("columns", {}) if isinstance(data, dict) else None
         status = data.get("status_column", STATUS_LABEL) if isinstance(data, dict) else None
         if not isinstance(columns, dict) or not isinstance(status, str):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
 import ipaddress
 import os
 import time
-import warnings
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from datetime import time as clock
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -274,100 +270,7 @@ def write_status(handle: SheetHandle, column: int, label: str, outcomes: dict[in
 
 
 def open_file(path: Path, worksheet: str | None = None) -> Table:
-    """A .csv (UTF-8 with or without BOM, or GB18030) or .xlsx export, every value as text."""
-    if not path.is_file():
-        raise IntakeError(f"找不到文件 {path}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv(path)
-    if suffix in {".xlsx", ".xlsm"}:
-        return _xlsx(path, worksheet)
-    raise IntakeError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv 或 .xlsx")
+    """A .csv or .xlsx export, every value as text (intake/files.py reads it as untrusted)."""
+    from .files import open_file as read_export
 
-
-def _encoding(path: Path) -> str:
-    """UTF-8 if the whole file decodes as UTF-8 (checked in chunks), else GB18030."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(1 << 16):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
-
-
-def _csv(path: Path) -> Table:
-    """The header now; the rows when iterated (the file is opened again then, so an error in
-    between leaves no open file behind)."""
-    encoding = _encoding(path)
-
-    def records() -> Generator[list[str], None, None]:
-        with path.open(encoding=encoding, newline="") as handle:
-            try:
-                yield from csv.reader(handle)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
-
-    reader = records()
-    header = next(reader, None)
-    reader.close()
-    if not header:
-        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
-
-    def rows() -> Iterator[Row]:
-        lines = records()
-        next(lines, None)
-        yield from enumerate(lines, start=2)
-
-    return Table(header, rows(), f"文件 {path.name}")
-
-
-def cell_text(value: Any) -> str:
-    """An XLSX cell as the text a person typed: 2012-07-10 15:30:00, 13, never 13.0."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date | clock):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx(path: Path, worksheet: str | None) -> Table:
-    from openpyxl import load_workbook
-
-    def records() -> Generator[list[str], None, None]:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl warns about styles some writers omit
-                book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise IntakeError(f"无法读取 {path.name}：{type(exc).__name__}") from None
-        try:
-            if worksheet is not None and worksheet not in book.sheetnames:
-                names = "、".join(book.sheetnames)
-                raise IntakeError(f"找不到工作表“{worksheet}”（现有：{names}）")
-            sheet = book[worksheet] if worksheet else book.worksheets[0]
-            for values in sheet.iter_rows(values_only=True):
-                yield [cell_text(v) for v in values]
-        finally:
-            book.close()
-
-    reader = records()
-    header = next(reader, None)
-    reader.close()
-    if not header or not any(header):
-        raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
-
-    def rows() -> Iterator[Row]:
-        lines = records()
-        next(lines, None)
-        yield from enumerate(lines, start=2)
-
-    return Table(header, rows(), f"文件 {path.name}")
+    return read_export(path, worksheet)

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator import faults
+from generator import faults, safefile
 from generator.writer import dump_yaml, record_text
 
 from .errors import IntakeError
@@ -35,7 +35,12 @@ def existing_hashes(data_dir: Path, kind: str) -> dict[str, str]:
     """hash → record id of every stored record, read by line (fast for thousands of files)."""
     found: dict[str, str] = {}
     for file in sorted((data_dir / kind).rglob("*.yml")):
-        match = _HASH_LINE.search(file.read_text(encoding="utf-8", errors="replace"))
+        try:  # the build reads only <kind>/<union>/*.yml: anything deeper is read here first
+            raw = safefile.read_bytes(file, safefile.YAML_MAX_BYTES)
+        except safefile.Refused as exc:
+            where = file.relative_to(data_dir.parent).as_posix()
+            raise IntakeError(f"无法读取已有记录 {where}：{exc.reason}") from None
+        match = _HASH_LINE.search(raw.decode("utf-8", errors="replace"))
         if match:
             found.setdefault(match.group(1), file.stem)
     return found

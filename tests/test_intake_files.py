@@ -17,8 +17,8 @@ from generator.cli import main
 from generator.identity import find_personal_numbers
 from intake import store as store_module
 from intake.errors import IntakeError
+from intake.files import cell_text, open_file
 from intake.report import md
-from intake.sources import cell_text, open_file
 from intake.store import Store, dump_yaml
 from tests.intake_support import (
     KEY,
