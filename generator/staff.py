@@ -88,7 +88,8 @@ def approve(
         proposal=proposal_id,
     )
     data = project.model_dump(mode="json", exclude_none=True, exclude={"id", "example"})
-    header = f"# 由项目申报 {proposal_id} 经{by}于 {on} 审核同意后发布。\n"
+    # A comment is one line: a line break in --by would start YAML of its own.
+    header = f"# 由项目申报 {proposal_id} 经{' '.join(by.split())}于 {on} 审核同意后发布。\n"
     write_atomic(target, header + dump_yaml(data))
     marked = proposal.model_copy(update={"status": RecordStatus.approved})
     write_atomic(path, record_text(marked, "proposals"))
