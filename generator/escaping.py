@@ -80,7 +80,9 @@ def sanitise(html: str) -> Markup:
         nh3.clean(
             html,
             tags=set(ALLOWED_TAGS),
-            attributes={"a": {"href", "title"}},
+            # No title (nh3 keeps `title` and `lang` on every element unless "*" says
+            # otherwise): the theme's tooltips (content.tooltips) show a title as HTML.
+            attributes={"a": {"href"}, "*": set()},
             attribute_filter=_keep_attribute,
             url_schemes=set(ALLOWED_SCHEMES),
             link_rel="nofollow noopener noreferrer",

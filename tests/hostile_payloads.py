@@ -55,6 +55,9 @@ PAYLOADS: tuple[str, ...] = (
     "<data:text/html,<script>alert(1)</script>>",
     "<mailto:a@example.org?subject=<script>alert(1)</script>>",
     "[x][r]\n\n[r]: javascript:alert(1)",
+    # A link title: the theme's tooltips show title attributes as HTML
+    "[x][t]\n\n[t]: https://example.org/ (<img src=x onerror=alert(1)>)",
+    '[x](https://example.org/ "<img src=x onerror=alert(1)>")',
     # Markdown extensions: attribute lists, HTML blocks, admonitions, the TOC marker, code
     '{: onclick="alert(1)" }',
     "# x { onmouseover=alert(1) }",

@@ -52,6 +52,9 @@ class Audit(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value!r}> script URL")
             if name == "style" and ("javascript:" in kind or "expression(" in kind):
                 self.problems.append(f"<{tag} style={value!r}>")
+            if name == "title" and "<" in (value or ""):
+                # Material's tooltips (content.tooltips) show a title attribute as HTML.
+                self.problems.append(f"<{tag} title={value!r}> markup in a tooltip")
         if tag in EMBEDDING:
             self.problems.append(f"<{tag}> embeds a document")
         if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
