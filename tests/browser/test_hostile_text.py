@@ -73,8 +73,9 @@ def _contact(n: int) -> dict[str, str]:
 
 
 def plant(root: Path) -> dict[str, dict[str, str]]:
-    """Payloads in every field of every kind of data file that reaches a page; returns the
-    hostile projects' and unions' fields to look for."""
+    """Payloads in every field of every kind of data file that reaches a page (descriptions and
+    citations hold the whole corpus, the other fields a share each); returns the hostile
+    projects' title and summary, to look for on their pages."""
 
     def campaign(c: dict[str, Any]) -> None:
         c.update(zip(("title", "issuer", "addressees", "submit_to"), spread(0, 4), strict=True))
@@ -179,7 +180,7 @@ def hostile(
     return root, site, projects
 
 
-def test_the_corpus_is_large_and_reaches_every_field() -> None:
+def test_the_corpus_is_large_and_distinct() -> None:
     assert len(PAYLOADS) >= 40 and len(set(PAYLOADS)) == len(PAYLOADS)
 
 
