@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -13,6 +14,15 @@ from .validate import SiteData
 
 FEED_ENTRIES = 50
 TAG = "tag:dalian-union-volunteers,2012:"
+
+
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold at all, not even escaped (control characters, U+FFFE)."""
+
+
+def _xml_text(value: str) -> str:
+    """Text for an element of the feed: escaped, with what XML cannot hold left out."""
+    return escape(_NOT_XML.sub("", value))
 
 
 def _url(base: str, path: str) -> str:
@@ -107,10 +117,10 @@ def feed_xml(site: SiteData, base: str = "") -> bytes:
         lines += [
             "  <entry>",
             f"    <id>{TAG}{key}</id>",
-            f"    <title>{escape(title)}</title>",
+            f"    <title>{_xml_text(title)}</title>",
             f"    <updated>{day.isoformat()}T00:00:00+08:00</updated>",
             f'    <link rel="alternate" href={quoteattr(_url(base, path))}/>',
-            f"    <summary>{escape(summary)}</summary>",
+            f"    <summary>{_xml_text(summary)}</summary>",
             "  </entry>",
         ]
     lines.append("</feed>")

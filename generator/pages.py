@@ -10,6 +10,7 @@ import yaml
 from markupsafe import Markup
 
 from .chart import progress_svg
+from .escaping import heading
 from .models import Project
 from .progress import totals, union_progress
 from .render import render
@@ -24,7 +25,8 @@ LATEST = 5
 class Page:
     """A generated docs page: `uri` is its path under docs_dir, e.g. unions/zhongshan.md.
     A `*.md.j2` template writes Markdown; a `*.html.j2` template writes the page's body in
-    HTML, with its front matter in `meta` (the thousands of project pages: no Markdown pass)."""
+    HTML (the thousands of project pages: no Markdown pass). Front matter that holds data is
+    `meta`, written by the YAML emitter (see `front_matter`), never by a template."""
 
     uri: str
     template: str
@@ -36,12 +38,24 @@ class Page:
         return self.template.endswith(".html.j2")
 
     def render(self, site: SiteData) -> str:
-        """Markdown, or for an HTML page its body (the front matter is `meta`)."""
-        return render(self.template, site=site, uri=self.uri, **self.context)
+        """Markdown with its front matter, or for an HTML page its body (the front matter is
+        `meta`, which the site builder takes as it is)."""
+        body = render(self.template, site=site, uri=self.uri, **self.context)
+        return body if self.is_html else html_page_text(self.meta or {}, body)
+
+
+def front_matter(title: str, description: str | None = None, **more: Any) -> dict[str, Any]:
+    """A page's title and description from data, escaped once: the theme prints both into the
+    HTML unescaped (<title>, the header, the meta description, the search index)."""
+    meta: dict[str, Any] = {"title": heading(title)}
+    if description is not None:
+        meta["description"] = heading(description)
+    return {**meta, **more}
 
 
 def html_page_text(meta: dict[str, Any], body: str) -> str:
-    """An HTML page as a Markdown file: its front matter, then the body (HTML is valid Markdown)."""
+    """A page as a Markdown file: its front matter written by the YAML emitter (a value with
+    `: `, `#`, `---` or a line break stays a value), then the body (HTML is valid Markdown)."""
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
     return f"---\n{front}---\n\n{body}" if front else body
 
@@ -85,9 +99,9 @@ def _listing(
         }
         heading = title if n == 1 else f"{title}（第 {n} 页）"
         meta = (
-            {"title": heading, "search": {"exclude": True}}
+            front_matter(heading, search={"exclude": True})
             if template.endswith(".html.j2")
-            else None
+            else front_matter(heading)
         )
         yield Page(uri, template, {"title": title, "items": chunk, "pager": pager, **extra}, meta)
 
@@ -129,6 +143,10 @@ def build_pages(site: SiteData) -> list[Page]:
                     "project_count": len(projects),
                     "recognitions": recognitions,
                 },
+                front_matter(
+                    union.name,
+                    f"{union.name}工会服务帮扶志愿者：名额 {site.quota_of(union.id)} 人",
+                ),
             )
         )
         if projects:
@@ -154,7 +172,7 @@ def build_pages(site: SiteData) -> list[Page]:
             project_uri(p.id),
             "pages/project.html.j2",
             {"project": p},
-            {"title": p.title, "description": p.summary},
+            front_matter(p.title, p.summary),
         )
         for p in site.projects
     ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from .downloads import build_downloads, download_index
 from .errors import DataError, DataErrors
 from .opendata import build_open_data
-from .pages import SNIPPETS, Page, build_pages, html_page_text, render_snippet
+from .pages import SNIPPETS, Page, build_pages, front_matter, html_page_text, render_snippet
 from .photos import build_photos
 from .validate import SiteData
 from .worker import Background, Done
@@ -95,7 +95,13 @@ def site_files(
 def downloads_page(site: SiteData, downloads: Mapping[str, bytes]) -> Page:
     """The 表格下载 page, with each file's size."""
     return Page(
-        "downloads.md", "pages/downloads.md.j2", {"downloads": download_index(site, downloads)}
+        "downloads.md",
+        "pages/downloads.md.j2",
+        {"downloads": download_index(site, downloads)},
+        front_matter(
+            "表格下载",
+            f"《{site.campaign.title}》及附件：名额分配表、登记表、花名册（PDF 与 Excel）",
+        ),
     )
 
 

@@ -1,22 +1,26 @@
-"""Jinja2 over site_templates/: page contexts → Markdown or HTML (StrictUndefined, autoescaped)."""
+"""Jinja2 over site_templates/: page contexts → Markdown or HTML (StrictUndefined; every value
+printed is text, see escaping.py)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
 import markdown
 from markupsafe import Markup, escape
 
+from .escaping import finalize, sanitise, source_text
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 
 
-def relative(from_uri: str, to_uri: str) -> str:
-    """A Markdown link from one docs page to another file, e.g. ../unions/zhongshan.md."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+def relative(from_uri: str, to_uri: str) -> Markup:
+    """A Markdown link from one docs page to another file, e.g. ../unions/zhongshan.md (made of
+    ids, which are slugs: printed as it is, not as text)."""
+    return Markup(escape(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")))
 
 
 def page_url(uri: str) -> str:
@@ -30,7 +34,7 @@ def page_url(uri: str) -> str:
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else stem + "/"
 
 
-def url(from_uri: str, to_uri: str) -> str:
+def url(from_uri: str, to_uri: str) -> Markup:
     """An HTML link from one docs page to another docs file, as the built site serves them,
     e.g. from projects/x.md to unions/y.md → ../../unions/y/. The site builder rewrites links
     written in Markdown; links written in HTML (listings, project pages, the pager) are final."""
@@ -40,7 +44,7 @@ def url(from_uri: str, to_uri: str) -> str:
     link = posixpath.relpath("/" + target, "/" + folder)
     if target.endswith("/") or not target:
         link = "./" if link == "." else link + "/"
-    return link + ("#" + fragment if fragment else "")
+    return Markup(escape(link + ("#" + fragment if fragment else "")))
 
 
 def cn_date(value: object) -> str:
@@ -51,12 +55,6 @@ def cn_date(value: object) -> str:
 
 def percent(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
-
-
-def md_cell(value: object) -> Markup:
-    """Text safe inside a Markdown table cell: HTML-escaped, pipes and line breaks neutralised."""
-    text = str(jinja2.utils.markupsafe.escape(value))
-    return Markup(text.replace("|", "&#124;").replace("\n", " "))
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -84,15 +82,17 @@ def cjk_join(text: str) -> str:
 
 @cache
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["tables", "def_list", "attr_list"])
+    return markdown.Markdown(extensions=[])
 
 
-def markdown_html(text: str) -> Markup:
-    """Text that staff may write in Markdown (a project's description) as HTML, for the pages
-    written in HTML. Escaped first, as on the Markdown pages: HTML in the data stays text."""
+@lru_cache(maxsize=1024)
+def markdown_html(source: str) -> Markup:
+    """A field written in the Markdown subset (a project's description, a citation) as
+    sanitised HTML. Escaped before the Markdown pass, so HTML in the data shows as text; the
+    result is cleaned with the allow-list of escaping.py. Once per field, not per page."""
     converter = _markdown()
     converter.reset()
-    return Markup(converter.convert(str(escape(cjk_join(text)))))
+    return sanitise(converter.convert(str(escape(cjk_join(source_text(source))))))
 
 
 def tel(phone: str) -> Markup:
@@ -107,6 +107,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(root),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
+        finalize=finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -114,7 +115,6 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env.filters.update(
         cn_date=cn_date,
         percent=percent,
-        cell=md_cell,
         cjk_join=cjk_join,
         tel=tel,
         markdown=markdown_html,

@@ -34,11 +34,11 @@ def teach(words: Iterable[str]) -> None:
 
 
 def plain_text(body: str) -> str:
-    """A page body's text as the search shows it: tags gone, entities decoded, one line; the
-    h1 is left out, it is the entry's title."""
-    return _SPACE.sub(
-        " ", html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", _H1.sub("", body, count=1))))
-    ).strip()
+    """A page body's text as the search shows it: tags gone, one line, the h1 left out (it is
+    the entry's title). The theme shows the entries as HTML, so the text stays escaped, as in
+    Material's own entries: an entity is decoded and escaped again, never turned into markup."""
+    text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", _H1.sub("", body, count=1))))
+    return html.escape(_SPACE.sub(" ", text).strip(), quote=False)
 
 
 def segment(text: str) -> str:
@@ -52,9 +52,14 @@ def segment(text: str) -> str:
 
 
 def entries(pages: list[tuple[str, str, str]]) -> list[dict[str, str]]:
-    """(location, title, HTML body) of each page → its search entry, with jieba as taught."""
+    """(location, title as HTML, HTML body) of each page → its search entry, with jieba as
+    taught; title and text are escaped text, as in Material's entries."""
     return [
-        {"location": location, "title": segment(title), "text": segment(plain_text(body))}
+        {
+            "location": location,
+            "title": segment(html.escape(html.unescape(title), quote=False)),
+            "text": segment(plain_text(body)),
+        }
         for location, title, body in pages
     ]
 

@@ -130,7 +130,8 @@ def approve(
             redact(f"申报不能直接发布为项目（{problems}）；本次未写入任何文件")
         ) from None
     data = project.model_dump(mode="json", exclude_none=True, exclude={"id", "example"})
-    header = f"# 由项目申报 {proposal_id} 经{by}于 {on} 审核同意后发布。\n"
+    # A comment is one line: a line break in --by would start YAML of its own.
+    header = f"# 由项目申报 {proposal_id} 经{' '.join(by.split())}于 {on} 审核同意后发布。\n"
     project_text = header + dump_yaml(data)
     marked = _marked(proposal, RecordStatus.approved)
     proposal_text = record_text(marked, "proposals")

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from generator.render import cjk_join, cn_date, md_cell, relative, tel, url
+from generator import escaping
+from generator.render import cjk_join, cn_date, relative, tel, url
 
 
 @pytest.mark.parametrize(
@@ -35,7 +36,7 @@ def test_tel_is_a_tap_to_call_link() -> None:
 
 def test_small_helpers() -> None:
     assert cn_date(date(2012, 7, 3)) == "2012年7月3日"
-    assert str(md_cell("a|b\n<c>")) == "a&#124;b &lt;c&gt;"
+    assert str(escaping.text("a|b\n<c>")) == "a&#124;b &lt;c&gt;"
     assert relative("projects/x.md", "unions/y.md") == "../unions/y.md"
     assert relative("index.md", "downloads/a.pdf") == "downloads/a.pdf"
 
