@@ -56,7 +56,7 @@ def test_a_good_row_becomes_a_pending_record(lookups: Lookups) -> None:
     assert record.categories == ["social-assistance", "legal-aid"]
     assert record.id_masked == mask_id(values["身份证号"])
     assert record.phone_masked == make_mobile(1)[:3] + "****" + make_mobile(1)[-4:]
-    assert record.id.startswith("20120710-150001-") and record.work_start == "2001-07"
+    assert record.id.startswith("20120710t150001-h") and record.work_start == "2001-07"
     assert record.warnings == []
 
 
