@@ -21,6 +21,7 @@ from .writer import write_atomic
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
+    | {".yml", ".yaml"}  # not on the site, but `volunteers scan data` reads them
 )
 """Files read as UTF-8 text. Images are read for their metadata (imagemeta.py); fonts carry no
 text a reader could copy."""
@@ -43,7 +44,9 @@ _ESCAPED = re.compile(
     r"|206[0-4]|207[0-9]|208[0-9]|2212|24[6-9a-f][0-9a-f]|27[6-9][0-9a-f]|3000|300[89]|301[0145]"
     r"|30fb|fe58|fe63|feff|ff0[89def]|ff3[bcd]|ff65)"
     # and any escape right before a digit: `\u673a139…` reads as a word (a hash) in the raw text
-    r"|\\u[0-9a-f]{4}[0-9]",
+    r"|\\u[0-9a-f]{4}[0-9]"
+    # and a line break (or JSON's escaped slash) right after a digit: a number split by a line
+    r"|[0-9][\s.\-]{0,3}\\[nrt/]",
     re.IGNORECASE,
 )
 _LABELS = {"id": "完整身份证号（校验位有效）", "mobile": "个人手机号"}
@@ -191,7 +194,7 @@ def _plain(markup: str) -> str:
 
 def _decoded(text: str, suffix: str) -> Iterator[tuple[str, bool]]:
     """What escaping could hide from a scan of the raw text: markup between digits, entities
-    (`&#49;`), JSON's `\\uXXXX`. Each string on a line of its own so two never join."""
+    (`&#49;`), JSON's `\\uXXXX`. Each string in a paragraph of its own so two never join."""
     if suffix in {".html", ".htm", ".xml", ".svg"}:
         if _SPLIT_BY_MARKUP.search(text):
             yield _plain(text), False
@@ -205,9 +208,9 @@ def _decoded(text: str, suffix: str) -> Iterator[tuple[str, bool]]:
             return
         strings = list(_strings(data))
         if escaped:
-            yield "\n".join(strings), False
+            yield "\n\n".join(strings), False
         if markup:  # the search index holds pages as HTML fragments
-            yield "\n".join(_plain(s) for s in strings if "<" in s), False
+            yield "\n\n".join(_plain(s) for s in strings if "<" in s), False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -232,7 +235,7 @@ def _pdf_text(raw: bytes) -> str:
     parts += [str(f.get("/V", "")) for f in fields.values()]
     metadata: dict[str, Any] = dict(reader.metadata or {})
     parts += [str(v) for v in metadata.values()]
-    return "\n".join(parts)
+    return "\n\n".join(parts)
 
 
 def _xlsx_text(raw: bytes) -> str:
@@ -242,4 +245,4 @@ def _xlsx_text(raw: bytes) -> str:
             for name in book.namelist()
             if name.endswith(".xml")
         ]
-    return "\n".join(_plain(p) for p in parts)
+    return "\n\n".join(_plain(p) for p in parts)

@@ -132,13 +132,14 @@ class RowCheck:
                     name, f"以“{value[0]}”开头，已按文本保存（疑似公式，请勿在表格软件中直接执行）"
                 )
             found = find_personal_numbers(value)
+            if found:
+                values[name] = redact(value)  # reported once, here, in the column's words
             if found and published:
                 what = "、".join(f"{NUMBER_LABELS[f.kind]} {f.masked}" for f in found[:3])
                 self.problem(
                     name, f"含有{what}：项目申报会公开发布，不能含个人号码，请删去后重新提交"
                 )
             elif found:
-                values[name] = redact(value)
                 self.warn(name, "含有完整的身份证号或手机号，已替换为脱敏形式")
 
     def timestamp(self, values: dict[str, str]) -> datetime | None:
