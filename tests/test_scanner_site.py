@@ -102,12 +102,14 @@ def plant(root: Path) -> dict[str, tuple[str, str]]:
     with Image.open(photo) as source:
         source.convert("RGB").save(photo.with_suffix(".jpg"), "JPEG", comment=stripped)
     recognition = root / "data/recognitions/youxiu-zhiyuanzhe-2012-01.yml"
+    plain = mobile(55)  # a plain mobile in a recognition, which check once let through
     recognition.write_text(
-        recognition.read_text(encoding="utf-8").replace(
-            "example-volunteer.png", "example-volunteer.jpg"
-        ),
+        recognition.read_text(encoding="utf-8")
+        .replace("example-volunteer.png", "example-volunteer.jpg")
+        .replace("加入志愿者队伍。", f"加入志愿者队伍。联系手机{plain}"),
         encoding="utf-8",
     )
+    planted["recognition"] = (plain, masked_mobile(plain))
     return planted
 
 
@@ -134,14 +136,13 @@ def test_check_names_file_line_and_field_of_every_planted_number(
     for name, (_, masked) in planted.items():
         if name in ("jpeg-comment", "png-text"):
             continue  # images are the build's to strip or refuse
-        where = (
-            "data/campaign.yml:5 issuer"
-            if name == "campaign"
-            else f"data/projects/plant-{name}.yml"
-        )
+        where = {
+            "campaign": "data/campaign.yml:5 issuer",
+            "recognition": "data/recognitions/youxiu-zhiyuanzhe-2012-01.yml:7 citation",
+        }.get(name, f"data/projects/plant-{name}.yml")
         hits = [line for line in lines if line.startswith(where) and masked in line]
         assert hits, (name, result.stderr)
-        if name != "campaign":
+        if name not in ("campaign", "recognition"):
             assert {h.split(":")[1].split()[1] for h in hits} == {"summary", "description"}
     assert "82610421" not in result.stderr  # the office landlines pass
     assert_no_full_number(result.stdout + result.stderr, planted)
@@ -169,6 +170,8 @@ def test_the_build_names_every_output_the_numbers_reached(
         files = {line.split(":")[0] for line in findings if masked in line}
         if name == "campaign":
             assert "site/downloads/notice.pdf" in files, files
+        elif name == "recognition":
+            assert {"site/recognitions/index.html", "site/search/search_index.json"} <= files
         elif name == "jpeg-comment":
             assert files == {"site/assets/photo.jpg"}
         elif name == "png-text":
@@ -211,6 +214,8 @@ def test_volunteers_scan_finds_them_in_a_generated_folder(
         files = {line.split(":")[0] for line in lines if masked in line}
         if name == "campaign":
             assert "docs/downloads/notice.pdf" in files, files
+        elif name == "recognition":
+            assert "docs/recognitions/index.md" in files, files
         elif name == "jpeg-comment":
             assert files == {"docs/assets/photo.jpg"}
         elif name == "png-text":
