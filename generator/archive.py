@@ -19,7 +19,15 @@ from .downloads import (
 from .errors import Report
 from .identity import mask_id
 from .models import Union
-from .records import POLITICAL_ALIASES, OpinionLevel, RecordStatus, Registration
+from .records import (
+    POLITICAL_ALIASES,
+    OpinionLevel,
+    RecordStatus,
+    Registration,
+)
+from .records import (
+    same_submission as same_id,
+)
 from .registrations import load_records
 from .validate import SiteData
 from .writer import write_atomic
@@ -116,7 +124,7 @@ def join(records: Iterable[Registration], rows: Iterable[SourceRow]) -> Join:
         source = None
         if candidates:
             source = next(
-                (c for c in candidates if c.record_id == record.id),
+                (c for c in candidates if c.record_id and same_id(c.record_id, record.id)),
                 next((c for c in candidates if c.row == record.row), candidates[-1]),
             )
             if len(candidates) > 1:

@@ -57,7 +57,7 @@ def main() -> None:
 def check(root: Path) -> None:
     """校验 data/ 下的全部数据文件；有错误时逐条列出并以状态 1 退出。"""
     try:
-        site = load_site(root.resolve())
+        site = load_site(root.resolve(), scan=True)
     except DataErrors as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -285,3 +285,23 @@ def generate(out: Path, root: Path) -> None:
             click.echo(str(error), err=True)
         sys.exit(1)
     click.echo(f"已生成 {len(written)} 个文件：{out}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def scan(folder: Path) -> None:
+    """用网站构建时的隐私检查扫描任意目录（网页、JSON、XML、PDF、XLSX、图片元数据）：
+    发现完整的身份证号或个人手机号时列出文件（号码只显示脱敏形式）并以状态 1 退出。"""
+    from .privacy import scan_site
+
+    try:
+        findings = scan_site(folder)
+    except OSError as exc:
+        click.echo(f"错误：无法读取 {exc.filename or folder}：{exc.strerror or exc}", err=True)
+        sys.exit(1)
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    if findings:
+        files = len({f.path for f in findings})
+        _fail(f"隐私检查未通过：{files} 个文件含有完整的身份证号或个人手机号（见上）。")
+    click.echo(f"隐私检查通过：{folder} 中未发现完整的身份证号或个人手机号。")

@@ -7,6 +7,12 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from .digitgroups import Group, digit_runs, may_hold_digit_run
 
 # GB 11643-1999 §5.2 / ISO 7064 MOD 11-2: weights of the first 17 digits and the check table.
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -134,13 +140,6 @@ def keyed_hash(key: bytes, kind: str, value: str) -> str:
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-# Python's \d matches full-width digits too, which is what we want in a scanner.
-_ID_CANDIDATE = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_MOBILE_CANDIDATE = re.compile(
-    r"(?<![\d*])(?:(?:[+＋]|00)?86[\s\-]?)?([1１][3-9３-９]\d(?:[\s\-]?\d){8})(?![\d*])"
-)
-
-
 @dataclass(frozen=True)
 class PersonalNumber:
     """Where a full personal number sits in a text, and its masked form (never the number)."""
@@ -156,31 +155,97 @@ class PersonalNumber:
         return f"{label} {self.masked}（第 {self.start + 1} 个字符起）"
 
 
-def _ascii_digits(text: str) -> str:
-    return "".join(str(int(c)) if c.isdigit() else c.upper() for c in text)
-
-
 def may_hold_personal_number(text: str) -> bool:
     """A quick gate: False means `find_personal_numbers(text)` is certainly empty."""
-    return bool(_ID_CANDIDATE.search(text) or _MOBILE_CANDIDATE.search(text))
+    return may_hold_digit_run(text)
 
 
 def find_personal_numbers(text: str) -> list[PersonalNumber]:
-    """Every full ID number (valid check digit and birth date) and personal mobile in `text`."""
+    """Every full ID number (18 characters with a valid check digit and birth date, or a legacy
+    15-digit number with a real province and birth date) and personal mobile (a real mobile
+    prefix) in `text`, however it is written: full-width, spaced, dotted, bracketed, broken over
+    a line, with invisible characters or URL escapes inside (see digitgroups.py)."""
     found: list[PersonalNumber] = []
-    for match in _ID_CANDIDATE.finditer(text):
-        number = _ascii_digits(match.group())
-        if _birth(number[6:14]) is not None and number[17] == check_char(number[:17]):
-            found.append(PersonalNumber("id", match.start(), match.end(), mask_id(number)))
-    taken = [(f.start, f.end) for f in found]
-    for match in _MOBILE_CANDIDATE.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
-            continue
-        digits = re.sub(r"\D", "", _ascii_digits(match.group(1)))
-        found.append(
-            PersonalNumber("mobile", match.start(), match.end(), mask_phone("+86" + digits))
-        )
+    for run in digit_runs(text):
+        found += _numbers_in(run)
     return sorted(found, key=lambda f: f.start)
+
+
+def _numbers_in(run: list[Group]) -> list[PersonalNumber]:
+    """The numbers a run of groups holds: each made of whole groups, in a grouping people write."""
+    found, taken = [], set[int]()
+    sizes = [len(g.digits) for g in run]
+    for reader, most, totals in ((_id_number, 5, (15, 17, 18)), (_mobile, 3, (11, 13, 15))):
+        for i in range(len(run)):  # ID numbers first: a mobile is never read inside one
+            total = 0
+            for j in range(i, min(len(run), i + most)):
+                total += sizes[j]
+                if total > 18:
+                    break
+                if total not in totals or taken.intersection(range(i, j + 1)):
+                    continue
+                item = reader(run[i : j + 1])
+                if item is not None:
+                    found.append(item)
+                    taken.update(range(i, j + 1))
+    return found
+
+
+# How people split an ID number: anywhere in two (a line break), the area code apart (6-8-4,
+# 6-4-4-4), or in fours and threes.
+_ID_SHAPES = {(4, 4, 4, 4, 2), (3, 3, 4, 4, 4)}
+
+
+def _id_number(groups: list[Group]) -> PersonalNumber | None:
+    first, last = groups[0], groups[-1]
+    digits = "".join(g.digits for g in groups)
+    if first.glued_before or len(digits) not in (15, 17, 18) or last.glued_after:
+        return None
+    shape = tuple(len(g.digits) for g in groups)
+    if len(digits) == 17:
+        if last.x_end is None:
+            return None
+        digits, shape = digits + "X", (*shape[:-1], shape[-1] + 1)
+    elif last.x_end is not None:
+        return None
+    if len(shape) > 2 and shape not in _ID_SHAPES and not (shape[0] == 6 and len(shape) <= 4):
+        return None
+    if len(digits) == 15:
+        born = _birth("19" + digits[6:12])
+        if digits[:2] not in PROVINCES or born is None:
+            return None
+    else:
+        born = _birth(digits[6:14])
+        if born is None or born > date.today() or digits[17] != check_char(digits[:17]):
+            return None
+    end = last.x_end if last.x_end is not None else last.end
+    return PersonalNumber("id", first.start, end, mask_id(digits))
+
+
+def _mobile(groups: list[Group]) -> PersonalNumber | None:
+    """11 digits with a real mobile prefix, whole or in groups of three or more (139 1234 5678,
+    1391 2345 678, 139-12345678); alone, after 86 or 0086 as well."""
+    first, last = groups[0], groups[-1]
+    if first.glued_before or last.glued_after or last.x_end is not None:
+        return None
+    digits = "".join(g.digits for g in groups)
+    if len(groups) == 1 and len(digits) in (13, 15):
+        digits = digits.removeprefix("0086" if len(digits) == 15 else "86")
+    elif len(groups) > 1 and min(len(g.digits) for g in groups) < 3:
+        return None
+    if len(digits) != 11 or not is_mobile(digits):
+        return None
+    return PersonalNumber("mobile", first.start, last.end, mask_phone("+86" + digits))
+
+
+@lru_cache(maxsize=4096)
+def is_mobile(digits: str) -> bool:
+    """11 digits that libphonenumber knows as a mainland China mobile number (a real prefix)."""
+    if not (digits[:1] == "1" and digits[1:2] in "3456789"):
+        return False
+    number = phonenumbers.parse("+86" + digits)
+    kinds = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in kinds
 
 
 def redact(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from pathlib import Path
 
@@ -16,12 +17,20 @@ PHOTO_DIR = "data/recognitions/photos"
 
 
 def resize_photo(raw: bytes) -> bytes:
-    """Any Pillow-readable image → a JPEG of at most MAX_SIDE pixels, no metadata, deterministic."""
+    """Any Pillow-readable image → a JPEG of at most MAX_SIDE pixels, deterministic, holding
+    pixels only: it is made anew from them, so nothing of the original's metadata (EXIF and its
+    GPS, XMP, IPTC, ICC profile, JPEG comments, PNG text chunks, WebP EXIF/XMP) reaches the site.
+    (Pillow would otherwise copy a JPEG comment into the new file.)"""
     with Image.open(io.BytesIO(raw)) as source:
-        image = ImageOps.exif_transpose(source).convert("RGB")
+        try:
+            image = ImageOps.exif_transpose(source)
+        except (SyntaxError, ValueError, TypeError, KeyError, OSError, struct.error):
+            image = source.copy()  # EXIF that cannot be read: the photo stays as stored
+        image = image.convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
+    pixels = Image.frombytes("RGB", image.size, image.tobytes())  # a new image: no info at all
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    pixels.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
 
 

@@ -15,35 +15,40 @@ from pathlib import Path
 from typing import Any
 
 from .identity import PersonalNumber, find_personal_numbers
+from .imagemeta import IMAGE_SUFFIXES, image_texts
 from .worker import Background
 from .writer import write_atomic
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
+    | {".yml", ".yaml"}  # not on the site, but `volunteers scan data` reads them
 )
-"""Files read as UTF-8 text. Images and fonts carry no text a reader could copy."""
+"""Files read as UTF-8 text. Images are read for their metadata (imagemeta.py); fonts carry no
+text a reader could copy."""
 
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|bdi|code|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>", re.IGNORECASE
-)
+_INLINE = r"</?(?:a|abbr|b|bdi|br|code|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>"
+_INLINE_TAG = re.compile(_INLINE, re.IGNORECASE)
+_BREAK = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
-# Table cells and paragraphs joined by one space could line up as a spaced mobile number
-# (search indexes flatten tables so): a spaced mobile counts only in the groupings people write.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")
-_HAS_FULL_WIDTH = re.compile("[０-９Ｘｘ]")
-# Both kinds of number hold a run of 11 or more digits, single spaces or hyphens allowed: the
-# exact scanner runs only around such runs, which keeps a 100-MB site to a few seconds.
-_DIGIT_RUN = re.compile(r"\d(?:[\s\-]?\d){10,}")
-_CONTEXT = 6
-"""Characters kept either side of a run: a +86 prefix, a trailing X, the scanner's look-arounds."""
-# When markup could hide a number from the raw text: digits on both sides of inline tags, or
-# character references. Without either, the reader's text has no number the raw text lacks.
+# When markup could hide a number from the raw text: digits on both sides of inline tags or
+# character references (&#49;, &shy;, &nbsp;), a few separators allowed. Without either, the
+# reader's text has no number the raw text lacks.
 _SPLIT_BY_MARKUP = re.compile(
-    r"\d(?:</?(?:a|abbr|b|bdi|code|em|i|mark|s|small|span|strong|sub|sup|u|wbr)\b[^>]*>)+\d|&#",
+    rf"\d[\s\-.–—/()]{{0,4}}(?:(?:{_INLINE}|&#?\w+;)[\s\-.–—/()]{{0,4}})+\d|&#",
     re.IGNORECASE,
 )
-_ESCAPED = re.compile(r"\\u(?:003[0-9]|ff1[0-9]|ff38|ff58)", re.IGNORECASE)
-_MOBILE_GROUPS = {(11,), (3, 4, 4), (3, 8), (7, 4)}
+# JSON's \uXXXX escapes of what the scanner reads as a number: digits (full-width too), X,
+# invisible characters, non-ASCII spaces, dashes and brackets.
+_ESCAPED = re.compile(
+    r"\\u(?:003[0-9]|ff1[0-9]|ff38|ff58|00ad|00a0|00b[239]|00b7|180e|200[b-f]|201[0-5]|202[89]"
+    r"|206[0-4]|207[0-9]|208[0-9]|2212|24[6-9a-f][0-9a-f]|27[6-9][0-9a-f]|3000|300[89]|301[0145]"
+    r"|30fb|fe58|fe63|feff|ff0[89def]|ff3[bcd]|ff65)"
+    # and any escape right before a digit: `\u673a139…` reads as a word (a hash) in the raw text
+    r"|\\u[0-9a-f]{4}[0-9]"
+    # and a line break (or JSON's escaped slash) right after a digit: a number split by a line
+    r"|[0-9][\s.\-]{0,3}\\[nrt/]",
+    re.IGNORECASE,
+)
 _LABELS = {"id": "完整身份证号（校验位有效）", "mobile": "个人手机号"}
 
 
@@ -120,9 +125,13 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
     write_atomic(_cache_file(cache_dir), json.dumps({"scanner": _SCANNER, "files": seen}))
 
 
-# The scanner's own code: a change to it (or to identity.py) makes cached results stale.
+# The scanner's own code: a change to it (or to the modules it reads with) makes cached
+# results stale.
 _SCANNER = hashlib.sha256(
-    Path(__file__).read_bytes() + (Path(__file__).parent / "identity.py").read_bytes()
+    b"".join(
+        (Path(__file__).parent / name).read_bytes()
+        for name in ("privacy.py", "identity.py", "digitgroups.py", "imagemeta.py")
+    )
 ).hexdigest()
 
 
@@ -154,25 +163,7 @@ def scan_text(text: str, path: str) -> list[Finding]:
 
 
 def _personal_numbers(text: str) -> list[PersonalNumber]:
-    if _HAS_FULL_WIDTH.search(text):
-        text = text.translate(_FULL_WIDTH)  # same length, so positions and lines still hold
-    found = []
-    for run in _DIGIT_RUN.finditer(text):
-        start = max(0, run.start() - _CONTEXT)
-        chunk = text[start : run.end() + _CONTEXT]
-        found += [
-            PersonalNumber(item.kind, item.start + start, item.end + start, item.masked)
-            for item in find_personal_numbers(chunk)
-            if _plausible(chunk, item)
-        ]
-    return found
-
-
-def _plausible(text: str, item: PersonalNumber) -> bool:
-    if item.kind != "mobile":
-        return True
-    written = re.sub(r"^(?:\+|00)?86[\s\-]?", "", text[item.start : item.end])
-    return tuple(len(g) for g in re.split(r"[\s\-]", written)) in _MOBILE_GROUPS
+    return find_personal_numbers(text)  # positions in `text`, however the number is written
 
 
 def _texts(file: Path) -> Iterator[tuple[str, bool]]:
@@ -189,16 +180,21 @@ def _texts(file: Path) -> Iterator[tuple[str, bool]]:
         yield _pdf_text(file.read_bytes()), False
     elif suffix == ".xlsx":
         yield _xlsx_text(file.read_bytes()), False
+    elif suffix in IMAGE_SUFFIXES:
+        for text in image_texts(file.read_bytes()):
+            yield text, False
 
 
 def _plain(markup: str) -> str:
-    """Markup as a reader sees it: inline tags vanish, block tags part what they held."""
-    return html.unescape(_TAG.sub("\n\n", _INLINE_TAG.sub("", markup)))
+    """Markup as a reader sees it: inline tags vanish, a <br> breaks a line, block tags part
+    what they held."""
+    text = _INLINE_TAG.sub("", _BREAK.sub("\n", markup))
+    return html.unescape(_TAG.sub("\n\n", text))
 
 
 def _decoded(text: str, suffix: str) -> Iterator[tuple[str, bool]]:
     """What escaping could hide from a scan of the raw text: markup between digits, entities
-    (`&#49;`), JSON's `\\uXXXX`. Each string on a line of its own so two never join."""
+    (`&#49;`), JSON's `\\uXXXX`. Each string in a paragraph of its own so two never join."""
     if suffix in {".html", ".htm", ".xml", ".svg"}:
         if _SPLIT_BY_MARKUP.search(text):
             yield _plain(text), False
@@ -212,9 +208,9 @@ def _decoded(text: str, suffix: str) -> Iterator[tuple[str, bool]]:
             return
         strings = list(_strings(data))
         if escaped:
-            yield "\n".join(strings), False
+            yield "\n\n".join(strings), False
         if markup:  # the search index holds pages as HTML fragments
-            yield "\n".join(_plain(s) for s in strings if "<" in s), False
+            yield "\n\n".join(_plain(s) for s in strings if "<" in s), False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -239,7 +235,7 @@ def _pdf_text(raw: bytes) -> str:
     parts += [str(f.get("/V", "")) for f in fields.values()]
     metadata: dict[str, Any] = dict(reader.metadata or {})
     parts += [str(v) for v in metadata.values()]
-    return "\n".join(parts)
+    return "\n\n".join(parts)
 
 
 def _xlsx_text(raw: bytes) -> str:
@@ -249,4 +245,4 @@ def _xlsx_text(raw: bytes) -> str:
             for name in book.namelist()
             if name.endswith(".xml")
         ]
-    return "\n".join(_plain(p) for p in parts)
+    return "\n\n".join(_plain(p) for p in parts)

@@ -215,6 +215,7 @@ def _check_common(doc: Document, record_id: str, file: Path, report: Report) -> 
 
 
 VALIDATION_CODE = (
+    "digitgroups",
     "errors",
     "faults",
     "identity",

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import loader
+from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
 from .loader import Document, Loc
 from .messages import field_path, from_validation_error
@@ -63,6 +64,7 @@ class _Loader:
         self.root = root
         self.report = Report()
         self.broken: set[str] = set()
+        self.docs: list[Document] = []
 
     def read(self, file: Path) -> Document | None:
         try:
@@ -70,6 +72,7 @@ class _Loader:
         except DataErrors as exc:
             self.report.errors.extend(exc.errors)
             return None
+        self.docs.append(doc)
         return doc
 
     def model(self, cls: type[M], doc: Document, data: Any = None, prefix: Loc = ()) -> M | None:
@@ -158,8 +161,12 @@ class _Loader:
         return out
 
 
-def load_site(root: Path, today: date | None = None, cache_dir: Path | None = None) -> SiteData:
-    """Load and validate every published data file under `root/data`; raise DataErrors listing all."""
+def load_site(
+    root: Path, today: date | None = None, cache_dir: Path | None = None, scan: bool = False
+) -> SiteData:
+    """Load and validate every published data file under `root/data`; raise DataErrors listing
+    all. With `scan` (volunteers check), the privacy scanner reads every value of those files
+    too; the build leaves that to its guard over what it writes."""
     ld = _Loader(root)
     campaign, _ = ld.one(Campaign, "campaign.yml")
     quotas, quota_doc = ld.one(QuotaTable, "quotas.yml")
@@ -187,6 +194,8 @@ def load_site(root: Path, today: date | None = None, cache_dir: Path | None = No
     records = load_records(
         root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report, cache_dir=cache_dir
     )
+    if scan:
+        scan_documents(ld.docs, ld.report)
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(

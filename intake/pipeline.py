@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import DataErrors
+from generator.records import former_record_id
 from generator.validate import load_site
 
 from .columns import Mapping, match_header
@@ -130,7 +131,10 @@ def _place(
     path = record_path(result.kind, record.id, item.union)
     for warning in record.warnings:
         result.warnings.append(Note(item.row, item.name, warning))
-    if store.exists(path):
+    former = former_record_id(record.id)  # a file from before the current id shape
+    if store.exists(path) or (
+        former and store.exists(record_path(result.kind, former, item.union))
+    ):
         seen.setdefault(item.dedupe, item.row)
         result.counts[union, EXISTING] += 1
         return "已导入"

@@ -29,7 +29,7 @@ ORIGINS = {
 
 def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | Rejected | None:
     """One form row → a pending Proposal, a rejection, or None for a blank row."""
-    started = begin(row, raw, COLUMNS)
+    started = begin(row, raw, COLUMNS, published=True)
     if started is None:
         return None
     values, check, stamp = started

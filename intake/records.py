@@ -34,6 +34,8 @@ from .normalize import (
     split_list,
 )
 
+NUMBER_LABELS = {"id": "疑似身份证号", "mobile": "疑似个人手机号"}
+
 ENUM_HINTS = {
     "gender": "男、女",
     "political_status": "中共党员、预备党员、共青团员、民主党派名称、无党派人士、群众",
@@ -118,8 +120,9 @@ class RowCheck:
         column = self.columns.get(field_name)
         return column.label if column else field_name
 
-    def free_text(self, values: dict[str, str]) -> None:
-        """Formula-like values are flagged; personal numbers in free text are masked."""
+    def free_text(self, values: dict[str, str], published: bool = False) -> None:
+        """Formula-like values are flagged; personal numbers in free text are masked, or, in
+        text meant to be published (a proposal), refused: the proposer must take them out."""
         for name, value in values.items():
             column = self.columns.get(name)
             if column is None or not column.free_text or not value:
@@ -128,8 +131,15 @@ class RowCheck:
                 self.warn(
                     name, f"以“{value[0]}”开头，已按文本保存（疑似公式，请勿在表格软件中直接执行）"
                 )
-            if find_personal_numbers(value):
-                values[name] = redact(value)
+            found = find_personal_numbers(value)
+            if found:
+                values[name] = redact(value)  # reported once, here, in the column's words
+            if found and published:
+                what = "、".join(f"{NUMBER_LABELS[f.kind]} {f.masked}" for f in found[:3])
+                self.problem(
+                    name, f"含有{what}：项目申报会公开发布，不能含个人号码，请删去后重新提交"
+                )
+            elif found:
                 self.warn(name, "含有完整的身份证号或手机号，已替换为脱敏形式")
 
     def timestamp(self, values: dict[str, str]) -> datetime | None:
@@ -167,9 +177,11 @@ class RowCheck:
 
 
 def record_id(stamp: datetime, key: bytes, identity: str) -> str:
-    """20120710-153000-1a2b3c4d: the submission time and a keyed hash of who submitted it."""
+    """20120710t153000-h1a2b3c4d: the submission time and a keyed hash of who submitted it, in
+    the shape generator.records.RECORD_ID (letters between the digit groups: never read as a
+    phone number). Records written before keep their ids (20120710-153000-1a2b3c4d)."""
     digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{identity}")
-    return f"{stamp:%Y%m%d-%H%M%S}-{digest[:8]}"
+    return f"{stamp:%Y%m%d}t{stamp:%H%M%S}-h{digest[:8]}"
 
 
 def cleaned(raw: dict[str, str | None]) -> dict[str, str]:
@@ -181,15 +193,15 @@ _PLACEHOLDER = "0" * 64
 
 
 def begin(
-    row: int, raw: dict[str, str | None], columns: dict[str, Column]
+    row: int, raw: dict[str, str | None], columns: dict[str, Column], published: bool = False
 ) -> tuple[dict[str, str], RowCheck, datetime | None] | None:
-    """The first steps of every row: clean values, flag free text, read the timestamp; None for
-    a blank row."""
+    """The first steps of every row: clean values, check free text (refusing personal numbers in
+    text to be `published`), read the timestamp; None for a blank row."""
     values = cleaned(raw)
     if not any(values.values()):
         return None
     check = RowCheck(row, columns)
-    check.free_text(values)
+    check.free_text(values, published)
     return values, check, check.timestamp(values)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_a_good_row_becomes_a_pending_record(lookups: Lookups) -> None:
     assert record.categories == ["social-assistance", "legal-aid"]
     assert record.id_masked == mask_id(values["身份证号"])
     assert record.phone_masked == make_mobile(1)[:3] + "****" + make_mobile(1)[-4:]
-    assert record.id.startswith("20120710-150001-") and record.work_start == "2001-07"
+    assert record.id.startswith("20120710t150001-h") and record.work_start == "2001-07"
     assert record.warnings == []
 
 
@@ -252,3 +253,31 @@ def test_lookups_accept_every_name_of_a_union(lookups: Lookups, tmp_path: Path) 
     ):
         assert lookups.union(text) == "jinzhou-new-area"
     assert lookups.category("“一助一”长期结对") == "one-to-one"
+
+
+@pytest.mark.parametrize(
+    ("column", "written"),
+    [
+        ("项目内容", lambda m: f"报名请联系 {m[:3]}.{m[3:7]}.{m[7:]}，工作日均可。"),
+        ("项目简介", lambda m: f"咨询：{m[:4]} {m[4:8]} {m[8:]}"),
+        ("服务地点", lambda m: f"某社区（电话 {m[:3]}\u200b{m[3:]}）"),
+    ],
+)
+def test_a_proposal_with_a_personal_number_in_its_text_is_refused(
+    column: str, written: Callable[[str], str], lookups: Lookups
+) -> None:
+    mobile = make_mobile(7)
+    result = proposal(5, proposal_row(**{column: written(mobile)}), lookups)
+    assert isinstance(result, Rejected), result
+    (reason,) = result.reasons
+    assert reason.startswith(f"{column}：含有疑似个人手机号 {mobile[:3]}****{mobile[-4:]}")
+    assert "项目申报会公开发布" in reason and not find_personal_numbers(reason)
+
+
+def test_a_registration_keeps_a_number_in_its_free_text_only_masked(lookups: Lookups) -> None:
+    mobile = make_mobile(8)
+    result = convert(
+        row(1, 工作简历=f"原单位电话 {mobile[:3]}-{mobile[3:7]}-{mobile[7:]}"), lookups
+    )
+    assert isinstance(result, Accepted), result
+    assert result.record.resume == f"原单位电话 {mobile[:3]}****{mobile[-4:]}"

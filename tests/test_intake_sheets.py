@@ -136,7 +136,7 @@ def test_a_sheet_of_good_and_bad_rows(server: SheetsServer, tmp_path: Path) -> N
 
     stored = (data / files[-1]).read_text(encoding="utf-8")
     assert 'status: "pending"' in stored and "opinions: []" in stored
-    flagged = next(f for f in files if "20120710-150008-" in f)
+    flagged = next(f for f in files if "20120710t150008-h" in f)
     content = (data / flagged).read_text(encoding="utf-8")
     assert 'skills: "=1+1"' in content and 'resume: "<b>粗</b>"' in content
     assert 'application: "no"' in content and 'employer: "0612"' in content

@@ -22,8 +22,10 @@ def make_id(seed: int = 1) -> str:
 
 
 def make_mobile(seed: int = 1) -> str:
+    """A mobile with a real prefix (the guard knows which prefixes carriers use)."""
     rng = random.Random(seed)
-    return f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}"
+    prefix = rng.choice(("135", "136", "137", "138", "139", "150", "151", "158", "186", "188"))
+    return f"{prefix}{rng.randint(0, 99_999_999):08d}"
 
 
 def _masked_id(number: str) -> str:

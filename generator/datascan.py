@@ -1,0 +1,47 @@
+"""The privacy scanner over the published data files: each personal number named by file, line
+and field, for `volunteers check` (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .errors import Report
+from .identity import find_personal_numbers
+from .loader import Document, Loc
+from .messages import field_path
+
+LABELS = {"id": "疑似完整身份证号", "mobile": "疑似个人手机号"}
+
+
+def scan_documents(docs: Iterable[Document], report: Report) -> None:
+    """One error per field of `docs` holding a full ID number or a personal mobile, however it
+    is written (an office landline passes); a field the schema already refused (a contact's
+    mobile) is not reported twice."""
+    refused = {(e.path, e.field) for e in report.errors}
+    for doc in docs:
+        for loc, text in _strings(doc.data, ()):
+            found = find_personal_numbers(text)
+            if not found:
+                continue
+            field = field_path(doc, loc)
+            if (doc.path, field) in refused:
+                continue
+            what = "、".join(f"{LABELS[f.kind]} {f.masked}" for f in found[:3])
+            report.error(
+                doc.path,
+                doc.line(loc),
+                field,
+                f"含有{what}：公开的数据只能写办公电话，不得写完整的身份证号或个人手机号",
+            )
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i))
