@@ -53,9 +53,11 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             )
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         try:
-            self.site = load_site(root, build_date(), cache_dir=cache_dir(root))
+            today = build_date()
         except ValueError as exc:
             raise PluginError(f"VOLUNTEERS_TODAY 应为日期（如 2012-07-10）：{exc}") from None
+        try:
+            self.site = load_site(root, today, cache_dir=cache_dir(root))
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))

@@ -48,7 +48,7 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Progress | None]:
             bar.update(
                 task,
                 completed=result.rows,
-                description=f"已读 {result.rows} 行：新导入 {result.total(WRITTEN)}，有误 {result.total(REJECTED)}",
+                description=f"已读 {result.rows} 行：{result.summary(WRITTEN, REJECTED)}",
             )
 
         yield update
@@ -137,8 +137,8 @@ def intake(
         click.echo(f"导入失败：{exc}", err=True)
         sys.exit(1)
     click.echo(
-        f"{report.title(result)}：已导入过 {result.total(EXISTING)}，重复 {result.total(DUPLICATE)}，"
-        f"有误 {result.total(REJECTED)}（共读取 {result.rows} 行）。"
+        f"{report.title(result)}：{result.summary(EXISTING, DUPLICATE, REJECTED)}"
+        f"（共读取 {result.rows} 行）。"
     )
 
 
