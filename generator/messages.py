@@ -105,7 +105,9 @@ def _in_document(data: Any, loc: Loc) -> Loc:
     out: list[str | int] = []
     node: Any = data
     for i, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         elif isinstance(part, str) and (not isinstance(node, dict) or i < len(loc) - 1):
             continue  # a union member's tag: not a place in the document
