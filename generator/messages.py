@@ -105,7 +105,7 @@ def _in_document(data: Any, loc: Loc) -> Loc:
     out: list[str | int] = []
     node: Any = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node:  # noqa: SIM114 (mypy: narrowed index)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
