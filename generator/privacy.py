@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import identity
 from .identity import PersonalNumber, find_personal_numbers
 from .worker import Background
 from .writer import write_atomic
@@ -122,7 +123,7 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
 
 # The scanner's own code: a change to it (or to identity.py) makes cached results stale.
 _SCANNER = hashlib.sha256(
-    Path(__file__).read_bytes() + (Path(__file__).parent / "identity.py").read_bytes()
+    Path(__file__).read_bytes() + Path(identity.__file__).read_bytes()
 ).hexdigest()
 
 
