@@ -255,6 +255,11 @@ def main() -> None:
         )
         for src, dst in moves
     }
+    ignore = root / ".gitignore"
+    if ignore.is_file():  # the built site's "site/" would also hide generator/site/
+        lines = ignore.read_text(encoding="utf-8").splitlines()
+        lines = ["/site/" if line.strip() == "site/" else line for line in lines]
+        ignore.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for layer, doc in LAYERS.items():
         init = root / "generator" / layer / "__init__.py"
         init.parent.mkdir(exist_ok=True)
