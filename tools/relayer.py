@@ -193,24 +193,33 @@ def relative(module: str, package: str) -> str:
     return module
 
 
-def text_pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def text_pattern() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """`generator.X` and `generator/X.py` for the moved modules. staff and cli name both an old
+    module and a new package: those are rewritten only where code names them (after `from ` or
+    `import ` or `-m ` or a quote, before ` import`, `:`, a quote or a space), so that a second
+    run, or prose about the new package, is left alone."""
+    ambiguous = sorted(old for old, new in LAYOUT.items() if new.split(".")[0] in LAYOUT)
+    plain = sorted((old for old in LAYOUT if old not in ambiguous), key=len, reverse=True)
+    dotted = re.compile(rf"\bgenerator\.({'|'.join(plain)})\b")
+    coded = re.compile(
+        rf"(?:(?<=from )|(?<=import )|(?<=-m )|(?<=[\"']))generator\.({'|'.join(ambiguous)})"
+        rf"(?=[ :\"']|$)",
+        re.MULTILINE,
+    )
     names = "|".join(sorted(LAYOUT, key=len, reverse=True))
-    # generator.staff is the old module and the new package: skip what already names the
-    # package's modules (generator.staff.actions), so that a second run changes nothing.
-    dotted = re.compile(rf"\bgenerator\.({names})\b(?!\.(?:{'|'.join(_submodules())})\b)")
     slashed = re.compile(rf"\bgenerator/({names})\.py\b")
-    return dotted, slashed
-
-
-def _submodules() -> set[str]:
-    """The modules of the new packages whose names were old modules (staff, cli)."""
-    return {t.split(".")[1] for t in LAYOUT.values() if t.split(".")[0] in LAYOUT}
+    return dotted, coded, slashed
 
 
 def rewrite_text(text: str) -> str:
-    dotted, slashed = text_pattern()
+    dotted, coded, slashed = text_pattern()
     text = dotted.sub(lambda m: "generator." + LAYOUT[m.group(1)], text)
+    text = coded.sub(lambda m: "generator." + LAYOUT[m.group(1)], text)
     return slashed.sub(lambda m: "generator/" + LAYOUT[m.group(1)].replace(".", "/") + ".py", text)
+
+
+SKIP = ("tools/relayer.py", "tests/test_layers.py")
+"""Written for the layers already: never rewritten."""
 
 
 def text_files(root: Path) -> list[Path]:
@@ -226,9 +235,8 @@ def text_files(root: Path) -> list[Path]:
                 if p.is_file()
                 and p.suffix in {".py", ".toml", ".yml", ".yaml", ".md", ".txt", ".cfg"}
                 and "__pycache__" not in p.parts
-                and p.resolve() != Path(__file__).resolve()
             ]
-    return sorted(set(out))
+    return sorted({p for p in out if p.relative_to(root).as_posix() not in SKIP})
 
 
 def main() -> None:
