@@ -211,7 +211,22 @@ def text_pattern() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return dotted, coded, slashed
 
 
+FROM_PACKAGE = re.compile(r"^([ \t]*)from generator import ([\w ,]+)$", re.MULTILINE)
+"""`from generator import a, b` on one line: each name a module of its own."""
+
+
+def _split_from_package(m: re.Match[str]) -> str:
+    indent, names = m.group(1), [n.strip() for n in m.group(2).split(",") if n.strip()]
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        module, _, alias = name.partition(" as ")
+        parent, _, leaf = new_name(f"generator.{module.strip()}").rpartition(".")
+        groups.setdefault(parent, []).append(leaf + (f" as {alias.strip()}" if alias else ""))
+    return "\n".join(f"{indent}from {p} import {', '.join(n)}" for p, n in groups.items())
+
+
 def rewrite_text(text: str) -> str:
+    text = FROM_PACKAGE.sub(_split_from_package, text)
     dotted, coded, slashed = text_pattern()
     text = dotted.sub(lambda m: "generator." + LAYOUT[m.group(1)], text)
     text = coded.sub(lambda m: "generator." + LAYOUT[m.group(1)], text)
