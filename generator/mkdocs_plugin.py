@@ -24,6 +24,7 @@ from .errors import DataErrors
 from .pdf import PdfError
 from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
+from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .validate import SiteData, load_site
 from .worker import Background, Done
@@ -51,6 +52,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             raise PluginError(
                 "本站的链接按目录式网址生成：mkdocs.yml 须保留 use_directory_urls: true"
             )
+        if not config.theme.custom_dir:  # the theme override ships with the package
+            config.theme.dirs.insert(0, str(TEMPLATES / "theme"))
+            config.watch.append(str(TEMPLATES))
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         try:
             today = build_date()

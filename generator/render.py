@@ -5,13 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 import markdown
 from markupsafe import Markup, escape
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+TEMPLATES = Path(str(files("generator") / "site_templates"))
+"""Package data (a link to the repository's site_templates/ in a checkout)."""
 
 
 def relative(from_uri: str, to_uri: str) -> str:
