@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import digitgroups, identity, imagemeta
 from .identity import PersonalNumber, find_personal_numbers
 from .imagemeta import IMAGE_SUFFIXES, image_texts
 from .worker import Background
@@ -128,10 +129,8 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
 # The scanner's own code: a change to it (or to the modules it reads with) makes cached
 # results stale.
 _SCANNER = hashlib.sha256(
-    b"".join(
-        (Path(__file__).parent / name).read_bytes()
-        for name in ("privacy.py", "identity.py", "digitgroups.py", "imagemeta.py")
-    )
+    Path(__file__).read_bytes()
+    + b"".join(Path(str(m.__file__)).read_bytes() for m in (identity, digitgroups, imagemeta))
 ).hexdigest()
 
 

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[__name__.count(".")])
+"""The folder that holds the generator package, however deep this module sits in it."""
 
 
 class WorkerError(RuntimeError):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.archive import SourceRow
 from generator.identity import IdNumberError, keyed_hash, parse_resident_id
 from generator.phones import PhoneError, parse_phone
+from generator.sourcerow import SourceRow
 from generator.validate import SiteData
 
 from .columns import Mapping, match_header

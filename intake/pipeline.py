@@ -54,6 +54,12 @@ class RunResult:
     def total(self, outcome: str) -> int:
         return sum(n for (_, o), n in self.counts.items() if o == outcome)
 
+    def summary(self, *outcomes: str) -> str:
+        """ "新导入 3，有误 1": the outcomes asked for (all four by default), by their labels."""
+        return "，".join(
+            f"{OUTCOME_LABELS[o]} {self.total(o)}" for o in outcomes or tuple(OUTCOME_LABELS)
+        )
+
 
 Progress = Callable[[RunResult], None]
 

@@ -16,11 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from generator import archive
-from generator.archive import SourceRow
 from generator.cli import main
 from generator.downloads import ROSTER, ROSTER_COLUMNS, roster_context, text_lines
 from generator.identity import find_personal_numbers, keyed_hash, mask_id
 from generator.records import Registration
+from generator.sourcerow import SourceRow
 from generator.xlsx import FIRST_ROW
 from tests import intake_support
 from tests.conftest import ROOT, copy_project

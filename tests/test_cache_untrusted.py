@@ -85,7 +85,7 @@ def test_no_module_unpickles_but_the_build_worker() -> None:
     unsafe = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "joblib", "_pickle"}
     found = []
     for folder in ("generator", "intake"):
-        for file in sorted((ROOT / folder).glob("*.py")):
+        for file in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Import):
                     names = [a.name.split(".")[0] for a in node.names]
@@ -93,7 +93,8 @@ def test_no_module_unpickles_but_the_build_worker() -> None:
                     names = [node.module.split(".")[0]]
                 else:
                     continue
-                found += [f"{folder}/{file.name}:{name}" for name in names if name in unsafe]
+                where = file.relative_to(ROOT).as_posix()
+                found += [f"{where}:{name}" for name in names if name in unsafe]
     assert found == ["generator/worker.py:pickle"]
 
 
