@@ -11,6 +11,7 @@ import click
 from intake.cli import intake, source_options
 
 from . import faults, outputs
+from .cli_errors import Group
 from .errors import DataErrors
 from .review import ReviewError
 from .staff import StaffError
@@ -40,7 +41,7 @@ def _site(root: Path) -> SiteData:
         sys.exit(1)
 
 
-@click.group(cls=faults.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dalian-union-volunteers")
 def main() -> None:
     """工会服务帮扶志愿者（大工办发[2012]18号）：数据校验、网站与表格生成、网上报名导入。"""

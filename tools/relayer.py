@@ -58,7 +58,11 @@ LAYOUT: dict[str, str] = {
     "privacy": "site.privacy",
     "pipeline": "site.pipeline",
     "mkdocs_plugin": "site.mkdocs_plugin",
-    "escaping": "site.escaping",  # issue 10, best guess
+    "escaping": "site.escaping",
+    "imagemeta": "site.imagemeta",
+    "faults": "core.faults",
+    "outputs": "core.outputs",
+    "cli_errors": "cli.errors",
     # staff: commands that change records.
     "staff": "staff.actions",
     "stats": "staff.stats",
