@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from generator import faults, outputs
-from generator.identity import redact
-from generator.writer import write_atomic
+from generator.core import faults, outputs
+from generator.core.identity import redact
+from generator.core.writer import write_atomic
 
 from . import gitbranch, report, sources
 from .columns import Mapping

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import DataErrors
-from generator.records import former_record_id
-from generator.validate import load_site
+from generator.core.errors import DataErrors
+from generator.core.records import former_record_id
+from generator.core.validate import load_site
 
 from .columns import Mapping, match_header
 from .errors import IntakeError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.identity import redact
+from generator.core.identity import redact
 
 from .pipeline import DUPLICATE, EXISTING, OUTCOME_LABELS, WRITTEN, Note, RunResult
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
-from generator.loader import parse
-from generator.messages import from_validation_error
-from generator.records import Opinion
+from generator.core.loader import parse
+from generator.core.messages import from_validation_error
+from generator.core.records import Opinion
 
 
 class _Signed(BaseModel):

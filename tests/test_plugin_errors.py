@@ -8,7 +8,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
-import generator.mkdocs_plugin as plugin_module
+import generator.site.mkdocs_plugin as plugin_module
 from tests.conftest import mkdocs_build
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.conftest import copy_project, mkdocs_build
 
 UNION_NAMES = (

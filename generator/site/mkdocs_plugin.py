@@ -20,14 +20,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.templates import TemplateContext
 
-from .errors import DataErrors
-from .pdf import PdfError
+from generator.core.errors import DataErrors
+from generator.core.validate import SiteData, load_site
+from generator.core.worker import Background, Done
+from generator.paperwork.pdf import PdfError
+
 from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
-from .validate import SiteData, load_site
-from .worker import Background, Done
 
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""

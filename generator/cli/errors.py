@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .faults import describe, reset
+from generator.core.faults import describe, reset
 
 
 class Group(click.Group):

@@ -38,7 +38,7 @@ class Background:
             ),
         }
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from generator.worker import _main; _main()"],
+            [sys.executable, "-c", "from generator.core.worker import _main; _main()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import digitgroups, identity, imagemeta
-from .identity import PersonalNumber, find_personal_numbers
+from generator.core import digitgroups, identity
+from generator.core.identity import PersonalNumber, find_personal_numbers
+from generator.core.worker import Background
+from generator.core.writer import write_atomic
+
+from . import imagemeta
 from .imagemeta import IMAGE_SUFFIXES, image_texts
-from .worker import Background
-from .writer import write_atomic
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}

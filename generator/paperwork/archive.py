@@ -7,6 +7,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core.errors import Report
+from generator.core.models import Union
+from generator.core.records import (
+    POLITICAL_ALIASES,
+    OpinionLevel,
+    RecordStatus,
+    Registration,
+)
+from generator.core.records import (
+    same_submission as same_id,
+)
+from generator.core.registrations import load_records
+from generator.core.sourcerow import SourceRow
+from generator.core.validate import SiteData
+from generator.core.writer import write_atomic
+
 from .downloads import (
     OPINIONS,
     PRIVACY_NOTE,
@@ -16,21 +32,6 @@ from .downloads import (
     roster_context,
     text_lines,
 )
-from .errors import Report
-from .models import Union
-from .records import (
-    POLITICAL_ALIASES,
-    OpinionLevel,
-    RecordStatus,
-    Registration,
-)
-from .records import (
-    same_submission as same_id,
-)
-from .registrations import load_records
-from .sourcerow import SourceRow
-from .validate import SiteData
-from .writer import write_atomic
 from .xlsx import POLITICAL, roster_workbook
 
 POLITICAL_SHORT = {POLITICAL_ALIASES.get(short, short): short for short in POLITICAL}

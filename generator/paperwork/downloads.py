@@ -22,8 +22,9 @@ import segno
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .models import Campaign
-from .validate import SiteData
+from generator.core.models import Campaign
+from generator.core.validate import SiteData
+
 from .xlsx import roster_workbook
 
 PDF_TEMPLATES = Path(str(files("generator") / "site_templates" / "pdf"))
