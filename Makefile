@@ -27,8 +27,8 @@ check: setup
 # zizmor audits the workflows and dependabot.yml offline (no network needed), failing on any
 # finding above informational.
 lint: setup
-	$(BIN)/ruff check generator intake tests bench
-	$(BIN)/ruff format --check generator intake tests bench
+	$(BIN)/ruff check generator intake tests bench tools
+	$(BIN)/ruff format --check generator intake tests bench tools
 	$(BIN)/mypy
 	$(BIN)/zizmor --offline --no-progress --min-severity low .github
 

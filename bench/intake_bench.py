@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.identity import check_char  # noqa: E402
+from generator.core.identity import check_char  # noqa: E402
 
 HEADER = (
     "时间戳记 姓名 性别 政治面貌 身份证号 联系电话 参加工作时间 学历 健康状况 工作单位 特长 工作简历 "
@@ -58,7 +58,7 @@ def child(csv_file: Path, data: Path) -> None:
     """Run intake in this process and print its own time and peak memory as JSON."""
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.cli.main import main
 
     start = time.perf_counter()
     result = CliRunner().invoke(

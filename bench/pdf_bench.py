@@ -27,11 +27,11 @@ _CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from generator.validate import load_site
-from generator.downloads import build_downloads
+from generator.core.validate import load_site
+from generator.paperwork.downloads import build_downloads
 site = load_site(Path(sys.argv[1]))
 if sys.argv[3] == "serial":
-    import generator.pdf as pdf
+    import generator.paperwork.pdf as pdf
     pdf.PARALLEL_ABOVE = float("inf")
 files = build_downloads(site, Path(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - t0, "sizes": {k: len(v) for k, v in files.items()}}))

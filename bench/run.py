@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import FULL, generate  # noqa: E402
-from generator.privacy import scan_site  # noqa: E402
-from generator.validate import load_site  # noqa: E402
+from generator.core.validate import load_site  # noqa: E402
+from generator.site.privacy import scan_site  # noqa: E402
 
 MB = 1024 * 1024
 BUDGET_RATIO = 1.5

@@ -1,1 +1,5 @@
-"""Online submissions (Google Sheet, CSV, XLSX) → validated YAML records for review."""
+"""Online submissions (Google Sheet, CSV, XLSX) → validated YAML records for review.
+
+May import: generator.core only (the `volunteers` command in generator.cli imports intake, not
+the other way round).
+"""

@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from generator import faults, outputs
-from generator.identity import redact
-from generator.writer import write_atomic
+from generator.core import faults, outputs
+from generator.core.identity import redact
+from generator.core.writer import write_atomic
 
 from . import gitbranch, report, sources
 from .columns import Mapping
@@ -50,7 +50,7 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Progress | None]:
             bar.update(
                 task,
                 completed=result.rows,
-                description=f"已读 {result.rows} 行：新导入 {result.total(WRITTEN)}，有误 {result.total(REJECTED)}",
+                description=f"已读 {result.rows} 行：{result.summary(WRITTEN, REJECTED)}",
             )
 
         yield update
@@ -152,8 +152,8 @@ SHOWN_ROWS = 20
 
 def _summary(result: RunResult, report_file: Path | None) -> None:
     click.echo(
-        f"{report.title(result)}：已导入过 {result.total(EXISTING)}，重复 {result.total(DUPLICATE)}，"
-        f"有误 {result.total(REJECTED)}（共读取 {result.rows} 行）。"
+        f"{report.title(result)}：{result.summary(EXISTING, DUPLICATE, REJECTED)}"
+        f"（共读取 {result.rows} 行）。"
     )
     if report_file is not None:
         return  # the report lists every row

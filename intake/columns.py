@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import loader, safefile
-from generator.errors import DataErrors
+from generator.core import loader, safefile
+from generator.core.errors import DataErrors
 
 from .errors import IntakeError
 from .normalize import header_key

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.archive import SourceRow
-from generator.identity import IdNumberError, keyed_hash, parse_resident_id
-from generator.phones import PhoneError, parse_phone
-from generator.validate import SiteData
+from generator.core.identity import IdNumberError, keyed_hash, parse_resident_id
+from generator.core.phones import PhoneError, parse_phone
+from generator.core.sourcerow import SourceRow
+from generator.core.validate import SiteData
 
 from .columns import Mapping, match_header
 from .normalize import clean, header_key, parse_timestamp

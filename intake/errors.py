@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.identity import redact
+from generator.core.identity import redact
 
 
 class IntakeError(Exception):

@@ -19,7 +19,7 @@ from datetime import time as clock
 from pathlib import Path
 from typing import IO, Any
 
-from generator import safefile
+from generator.core import safefile
 
 from .errors import IntakeError
 from .sources import Row, Table

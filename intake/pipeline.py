@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import DataErrors
-from generator.records import former_record_id
-from generator.validate import load_site
+from generator.core.errors import DataErrors
+from generator.core.records import former_record_id
+from generator.core.validate import load_site
 
 from .columns import Mapping, match_header
 from .errors import IntakeError
@@ -53,6 +53,12 @@ class RunResult:
 
     def total(self, outcome: str) -> int:
         return sum(n for (_, o), n in self.counts.items() if o == outcome)
+
+    def summary(self, *outcomes: str) -> str:
+        """ "新导入 3，有误 1": the outcomes asked for (all four by default), by their labels."""
+        return "，".join(
+            f"{OUTCOME_LABELS[o]} {self.total(o)}" for o in outcomes or tuple(OUTCOME_LABELS)
+        )
 
 
 Progress = Callable[[RunResult], None]

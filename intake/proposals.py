@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from generator.identity import keyed_hash
-from generator.models import ProjectOrigin
-from generator.records import Proposal
+from generator.core.identity import keyed_hash
+from generator.core.models import ProjectOrigin
+from generator.core.records import Proposal
 
 from .columns import PROPOSAL
 from .normalize import lookup_key, parse_date

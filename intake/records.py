@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.identity import (
+from generator.core.identity import (
     ADULT_AGE,
     MIN_AGE,
     IdNumberError,
@@ -18,10 +18,10 @@ from generator.identity import (
     parse_resident_id,
     redact,
 )
-from generator.messages import explain
-from generator.phones import PhoneError, parse_phone
-from generator.records import Registration
-from generator.validate import SiteData
+from generator.core.messages import explain
+from generator.core.phones import PhoneError, parse_phone
+from generator.core.records import Registration
+from generator.core.validate import SiteData
 
 from .columns import REGISTRATION, Column
 from .normalize import (
@@ -178,7 +178,7 @@ class RowCheck:
 
 def record_id(stamp: datetime, key: bytes, identity: str) -> str:
     """20120710t153000-h1a2b3c4d: the submission time and a keyed hash of who submitted it, in
-    the shape generator.records.RECORD_ID (letters between the digit groups: never read as a
+    the shape generator.core.records.RECORD_ID (letters between the digit groups: never read as a
     phone number). Records written before keep their ids (20120710-153000-1a2b3c4d)."""
     digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{identity}")
     return f"{stamp:%Y%m%d}t{stamp:%H%M%S}-h{digest[:8]}"

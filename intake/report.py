@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from generator.identity import redact
+from generator.core.identity import redact
 
-from .pipeline import DUPLICATE, EXISTING, REJECTED, WRITTEN, Note, RunResult
+from .pipeline import DUPLICATE, EXISTING, OUTCOME_LABELS, WRITTEN, Note, RunResult
 
 KIND_LABELS = {"registrations": "报名记录", "proposals": "服务项目申报"}
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~#@])")
@@ -59,18 +59,18 @@ def render(result: RunResult) -> str:
     lines = [
         f"## {title(result)}",
         "",
-        f"来源：{md(result.source)}；读取 {result.rows} 行（空行不计）。"
-        f"新导入 {result.total(WRITTEN)}，已导入过 {result.total(EXISTING)}，"
-        f"重复 {result.total(DUPLICATE)}，有误 {result.total(REJECTED)}。",
+        f"来源：{md(result.source)}；读取 {result.rows} 行（空行不计）。{result.summary()}。",
         "",
     ]
     if unions:
-        lines += ["| 工会 | 新导入 | 已导入过 | 重复 |", "|---|---:|---:|---:|"]
+        columns = (WRITTEN, EXISTING, DUPLICATE)
+        head = " | ".join(OUTCOME_LABELS[o] for o in columns)
+        lines += [f"| 工会 | {head} |", "|---|---:|---:|---:|"]
         for union in unions:
             name = md(result.union_names.get(union, union))
-            row = [result.counts[union, o] for o in (WRITTEN, EXISTING, DUPLICATE)]
+            row = [result.counts[union, o] for o in columns]
             lines.append(f"| {name} | {' | '.join(map(str, row))} |")
-        totals = [result.total(o) for o in (WRITTEN, EXISTING, DUPLICATE)]
+        totals = [result.total(o) for o in columns]
         lines += [f"| 合计 | {' | '.join(map(str, totals))} |", ""]
     if result.ignored_columns:
         lines += [f"未使用的列：{md('、'.join(result.ignored_columns))}", ""]

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator import faults, safefile
-from generator.writer import dump_yaml, record_text
+from generator.core import faults, safefile
+from generator.core.writer import dump_yaml, record_text
 
 from .errors import IntakeError
 

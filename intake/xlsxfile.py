@@ -18,7 +18,7 @@ from xml.parsers.expat import ExpatError, ParserCreate
 
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from generator.safefile import MiB
+from generator.core.safefile import MiB
 
 from .errors import IntakeError
 

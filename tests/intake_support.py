@@ -8,7 +8,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from generator.identity import check_char
+from generator.core.identity import check_char
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "test-key-" + "0123456789abcdef"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from generator.identity import check_char, keyed_hash, mask_id, mask_phone
-from generator.models import Contact, ProjectOrigin
-from generator.records import Opinion, OpinionLevel, Proposal, RecordStatus, Registration
-from generator.review import derive_status
+from generator.core.identity import check_char, keyed_hash, mask_id, mask_phone
+from generator.core.models import Contact, ProjectOrigin
+from generator.core.records import Opinion, OpinionLevel, Proposal, RecordStatus, Registration
+from generator.core.review import derive_status
 from intake.store import record_text
 
 KEY = b"test-key-0123456789abcdef"

@@ -15,13 +15,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
-from generator import archive
-from generator.archive import SourceRow
-from generator.cli import main
-from generator.downloads import ROSTER, ROSTER_COLUMNS, roster_context, text_lines
-from generator.identity import find_personal_numbers, keyed_hash, mask_id
-from generator.records import Registration
-from generator.xlsx import FIRST_ROW
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers, keyed_hash, mask_id
+from generator.core.records import Registration
+from generator.core.sourcerow import SourceRow
+from generator.paperwork import archive
+from generator.paperwork.downloads import ROSTER, ROSTER_COLUMNS, roster_context, text_lines
+from generator.paperwork.xlsx import FIRST_ROW
 from tests import intake_support
 from tests.conftest import ROOT, copy_project
 from tests.intake_support import HEADER, grid, write_csv

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import registrations
-from generator.errors import DataErrors
-from generator.validate import load_site
+from generator.core import registrations
+from generator.core.errors import DataErrors
+from generator.core.validate import load_site
 from tests.records_factory import registration, write_registration
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +80,12 @@ def test_a_pickle_in_the_cache_never_runs(
 
 
 def test_no_module_unpickles_but_the_build_worker() -> None:
-    """Only generator/worker.py, which unpickles what its own parent or child process just wrote
+    """Only generator/core/worker.py, which unpickles what its own parent or child process just wrote
     to a pipe, may import a deserialiser that runs code. Anything read from disk is JSON/YAML."""
     unsafe = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "joblib", "_pickle"}
     found = []
     for folder in ("generator", "intake"):
-        for file in sorted((ROOT / folder).glob("*.py")):
+        for file in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Import):
                     names = [a.name.split(".")[0] for a in node.names]
@@ -93,8 +93,9 @@ def test_no_module_unpickles_but_the_build_worker() -> None:
                     names = [node.module.split(".")[0]]
                 else:
                     continue
-                found += [f"{folder}/{file.name}:{name}" for name in names if name in unsafe]
-    assert found == ["generator/worker.py:pickle"]
+                where = file.relative_to(ROOT).as_posix()
+                found += [f"{where}:{name}" for name in names if name in unsafe]
+    assert found == ["generator/core/worker.py:pickle"]
 
 
 def test_entries_the_build_cannot_check_are_not_believed(
@@ -164,7 +165,7 @@ def test_a_malformed_cache_file_means_reading_again(
 _LOAD = """
 import sys
 from pathlib import Path
-from generator.validate import load_site
+from generator.core.validate import load_site
 print(load_site(Path(sys.argv[1]), cache_dir=Path(sys.argv[2])).registration_counts)
 """
 

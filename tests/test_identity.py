@@ -1,4 +1,4 @@
-"""generator.identity: check digit, birth date, gender, legacy numbers, masking, hash, scanner."""
+"""generator.core.identity: check digit, birth date, gender, legacy numbers, masking, hash, scanner."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.identity import (
+from generator.core.identity import (
     IdNumberError,
     age_on,
     check_char,

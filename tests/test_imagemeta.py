@@ -8,7 +8,7 @@ import zlib
 
 from PIL import Image
 
-from generator.imagemeta import MAX_INFLATED, image_texts
+from generator.site.imagemeta import MAX_INFLATED, image_texts
 
 
 def texts(raw: bytes) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
-from generator.identity import find_personal_numbers
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers
 from intake import sources
 from tests.intake_support import KEY, REPO, grid, make_id, project, row, write_csv
 from tests.sheets_server import SheetsServer

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from generator.cli import main
-from generator.identity import find_personal_numbers
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers
 from intake import store as store_module
 from intake.errors import IntakeError
 from intake.files import cell_text, open_file

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.identity import find_personal_numbers, mask_id
-from generator.loader import parse
-from generator.records import Proposal, Registration
+from generator.core.identity import find_personal_numbers, mask_id
+from generator.core.loader import parse
+from generator.core.records import Proposal, Registration
 from intake.columns import PROPOSAL, REGISTRATION
 from intake.pipeline import load_lookups
 from intake.proposals import proposal

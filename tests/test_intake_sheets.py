@@ -10,8 +10,8 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
-from generator.identity import find_personal_numbers, mask_id
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers, mask_id
 from intake import sources
 from intake.store import Store
 from tests.intake_support import (

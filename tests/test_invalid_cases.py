@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import DataErrors
-from generator.validate import load_site
+from generator.core.errors import DataErrors
+from generator.core.validate import load_site
 
 CASES = Path(__file__).parent / "cases" / "invalid"
 

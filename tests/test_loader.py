@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.errors import DataErrors
-from generator.loader import parse, read
+from generator.core.errors import DataErrors
+from generator.core.loader import parse, read
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import DataErrors
-from generator.loader import parse, read
-from generator.models import Campaign, Project, Union
-from generator.validate import load_site
+from generator.core.errors import DataErrors
+from generator.core.loader import parse, read
+from generator.core.models import Campaign, Project, Union
+from generator.core.validate import load_site
 from tests.conftest import copy_project
 
 FUZZ = settings(
@@ -251,8 +251,8 @@ def test_alias_bomb_is_refused_quickly() -> None:
     lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9)]
     code = (
         "import sys\n"
-        "from generator.errors import DataErrors\n"
-        "from generator.loader import parse\n"
+        "from generator.core.errors import DataErrors\n"
+        "from generator.core.loader import parse\n"
         "try:\n"
         "    parse(sys.stdin.read(), 'data/bomb.yml')\n"
         "except DataErrors as exc:\n"

@@ -12,9 +12,9 @@ import pytest
 import segno
 from pypdf import PdfReader
 
-from generator import downloads, pdf
-from generator.downloads import ROSTER, build_downloads, download_index, notice_parts
-from generator.validate import SiteData, load_site
+from generator.core.validate import SiteData, load_site
+from generator.paperwork import downloads, pdf
+from generator.paperwork.downloads import ROSTER, build_downloads, download_index, notice_parts
 
 from .conftest import ROOT, copy_project
 

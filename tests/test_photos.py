@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.errors import DataErrors
-from generator.photos import MAX_SIDE, resize_photo
-from generator.validate import load_site
+from generator.core.errors import DataErrors
+from generator.core.validate import load_site
+from generator.site.photos import MAX_SIDE, resize_photo
 
 
 def _jpeg_with_exif(size: tuple[int, int]) -> bytes:
@@ -86,7 +86,7 @@ def _with_metadata(kind: str) -> bytes:
 
 @pytest.mark.parametrize("kind", ["jpeg", "png", "webp"])
 def test_every_kind_of_metadata_is_gone_from_the_resized_photo(kind: str) -> None:
-    from generator.imagemeta import image_texts
+    from generator.site.imagemeta import image_texts
 
     raw = _with_metadata(kind)
     assert any("SECRET-TEXT" in t for t in image_texts(raw))  # the scanner reads them all

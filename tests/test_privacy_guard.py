@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.identity import check_char
-from generator.privacy import Finding, scan_site, scan_text
+from generator.core.identity import check_char
+from generator.site.privacy import Finding, scan_site, scan_text
 from tests.conftest import copy_project, mkdocs_build
 
 
@@ -103,7 +103,7 @@ def test_pdf_findings_are_cached_by_content(
 ) -> None:
     from weasyprint import HTML
 
-    from generator import privacy
+    from generator.site import privacy
 
     site, cache = tmp_path / "site", tmp_path / "cache"
     site.mkdir()
@@ -211,7 +211,7 @@ def test_scan_finds_numbers_wherever_they_sit(template: str, kind: str) -> None:
 def test_scan_shared_with_a_second_process_finds_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import privacy
+    from generator.site import privacy
 
     site = tmp_path / "site"
     site.mkdir()

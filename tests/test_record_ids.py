@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from generator.cli import main
-from generator.digitgroups import digit_runs
-from generator.identity import check_char, find_personal_numbers, may_hold_personal_number
-from generator.models import SLUG_PATTERN
-from generator.records import (
+from generator.cli.main import main
+from generator.core.digitgroups import digit_runs
+from generator.core.identity import check_char, find_personal_numbers, may_hold_personal_number
+from generator.core.models import SLUG_PATTERN
+from generator.core.records import (
     FORMER_RECORD_ID,
     RECORD_ID,
     current_record_id,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import registrations
-from generator.errors import DataErrors
-from generator.validate import load_site
+from generator.core import registrations
+from generator.core.errors import DataErrors
+from generator.core.validate import load_site
 from tests.records_factory import registration, write_registration
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from generator import escaping
-from generator.render import cjk_join, cn_date, relative, tel, url
+from generator.site import escaping
+from generator.site.render import cjk_join, cn_date, relative, tel, url
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.identity import (
+from generator.core.identity import (
     find_personal_numbers,
     may_hold_personal_number,
     redact,

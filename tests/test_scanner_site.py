@@ -15,7 +15,7 @@ import yaml
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from generator.imagemeta import image_texts
+from generator.site.imagemeta import image_texts
 from tests.conftest import copy_project, mkdocs_build
 from tests.intake_support import make_id
 
@@ -114,7 +114,7 @@ def plant(root: Path) -> dict[str, tuple[str, str]]:
 
 
 def volunteers(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from generator.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from generator.cli.main import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 

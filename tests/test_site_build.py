@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 from tests.conftest import copy_project, mkdocs_build
 
 UNION_NAMES = (
@@ -190,6 +190,13 @@ def test_blocks_rendered_once_per_depth_are_what_the_theme_renders(tmp_path: Pat
             main = root / "site_templates/theme/main.html"
             text = main.read_text(encoding="utf-8")
             main.write_text(text.split("{% block site_nav %}", 1)[0], encoding="utf-8")
+            config = root / "mkdocs.yml"  # a custom_dir replaces the package's theme override
+            config.write_text(
+                config.read_text(encoding="utf-8").replace(
+                    "  name: material\n", "  name: material\n  custom_dir: site_templates/theme\n"
+                ),
+                encoding="utf-8",
+            )
         result = mkdocs_build(root, root / "site")
         assert result.returncode == 0, result.stderr
         sites[variant] = root / "site"

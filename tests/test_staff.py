@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.errors import DataErrors
-from generator.records import OpinionLevel, RecordStatus
-from generator.review import ReviewError, add_opinion
-from generator.validate import load_site
+from generator.cli.main import main
+from generator.core.errors import DataErrors
+from generator.core.records import OpinionLevel, RecordStatus
+from generator.core.review import ReviewError, add_opinion
+from generator.core.validate import load_site
 from tests.conftest import mkdocs_build
 from tests.records_factory import registration, write_proposal, write_registration
 from tests.test_site_build import text_of

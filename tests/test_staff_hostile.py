@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.identity import find_personal_numbers
-from generator.models import Project, is_slug
-from generator.staff import StaffError, new_record
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers
+from generator.core.models import Project, is_slug
+from generator.staff.actions import StaffError, new_record
 from tests.intake_support import KEY, grid, make_id, make_mobile, row, write_csv
 from tests.records_factory import registration, write_proposal, write_registration
 

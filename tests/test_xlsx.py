@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator import xlsx
-from generator.validate import SiteData, load_site
+from generator.core.validate import SiteData, load_site
+from generator.paperwork import xlsx
 
 from .conftest import ROOT
 
@@ -64,7 +64,7 @@ def test_drop_downs(sheet: Worksheet, site: SiteData) -> None:
 
 
 def test_political_choices_are_accepted_by_intake() -> None:
-    from generator.records import POLITICAL_ALIASES, PoliticalStatus
+    from generator.core.records import POLITICAL_ALIASES, PoliticalStatus
 
     known = set(POLITICAL_ALIASES) | {s.value for s in PoliticalStatus}
     assert set(xlsx.POLITICAL) <= known

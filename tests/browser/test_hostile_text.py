@@ -21,12 +21,12 @@ import yaml
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Page
 
-from generator.cli import main
-from generator.downloads import pdf_documents
-from generator.identity import keyed_hash
-from generator.models import Contact, ProjectOrigin
-from generator.records import Proposal, RecordStatus
-from generator.validate import load_site
+from generator.cli.main import main
+from generator.core.identity import keyed_hash
+from generator.core.models import Contact, ProjectOrigin
+from generator.core.records import Proposal, RecordStatus
+from generator.core.validate import load_site
+from generator.paperwork.downloads import pdf_documents
 from intake.store import record_text
 from tests.browser.conftest import PHONE, _Handler
 from tests.conftest import copy_project, mkdocs_build

@@ -20,13 +20,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.templates import TemplateContext
 
-from .errors import DataErrors
-from .pdf import PdfError
+from generator.core.errors import DataErrors
+from generator.core.validate import SiteData, load_site
+from generator.core.worker import Background, Done
+from generator.paperwork.pdf import PdfError
+
 from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
+from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
-from .validate import SiteData, load_site
-from .worker import Background, Done
 
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""
@@ -51,11 +53,16 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             raise PluginError(
                 "本站的链接按目录式网址生成：mkdocs.yml 须保留 use_directory_urls: true"
             )
+        if not config.theme.custom_dir:  # the theme override ships with the package
+            config.theme.dirs.insert(0, str(TEMPLATES / "theme"))
+            config.watch.append(str(TEMPLATES))
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         try:
-            self.site = load_site(root, build_date(), cache_dir=cache_dir(root))
+            today = build_date()
         except ValueError as exc:
             raise PluginError(f"VOLUNTEERS_TODAY 应为日期（如 2012-07-10）：{exc}") from None
+        try:
+            self.site = load_site(root, today, cache_dir=cache_dir(root))
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
+from generator.core import faults, outputs
+from generator.core.errors import DataErrors
+from generator.core.review import ReviewError
+from generator.core.validate import SiteData, load_site
+from generator.staff.actions import StaffError
 from intake.cli import intake, source_options
 
-from . import faults, outputs
-from .errors import DataErrors
-from .review import ReviewError
-from .staff import StaffError
-from .validate import SiteData, load_site
+from .errors import Group
 
 ROOT_OPTION = click.option(
     "--root",
@@ -40,7 +41,7 @@ def _site(root: Path) -> SiteData:
         sys.exit(1)
 
 
-@click.group(cls=faults.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dalian-union-volunteers")
 def main() -> None:
     """工会服务帮扶志愿者（大工办发[2012]18号）：数据校验、网站与表格生成、网上报名导入。"""
@@ -93,7 +94,7 @@ def review(
     record_id: str, level: str, opinion: str, office: str, on: object, note: str | None, root: Path
 ) -> None:
     """在一份登记上签署某一级工会意见（单位工会 → 区市县总工会、产业工会 → 市总工会）。"""
-    from .staff import review as do_review
+    from generator.staff.actions import review as do_review
 
     day = on.date() if on is not None else date.today()  # type: ignore[attr-defined]
     try:
@@ -115,7 +116,7 @@ def review(
 @ROOT_OPTION
 def approve(proposal_id: str, project_id: str | None, by: str, on: object, root: Path) -> None:
     """批准一项服务项目申报，发布为服务项目（申报记录保留）。"""
-    from .staff import approve as do_approve
+    from generator.staff.actions import approve as do_approve
 
     _site(root)
     day = on.date() if on is not None else date.today()  # type: ignore[attr-defined]
@@ -133,7 +134,7 @@ def approve(proposal_id: str, project_id: str | None, by: str, on: object, root:
 @ROOT_OPTION
 def reject(proposal_id: str, root: Path) -> None:
     """不同意一项服务项目申报（不会公开）。"""
-    from .staff import reject as do_reject
+    from generator.staff.actions import reject as do_reject
 
     try:
         do_reject(root.resolve(), proposal_id)
@@ -150,7 +151,7 @@ def reject(proposal_id: str, root: Path) -> None:
 @ROOT_OPTION
 def new(kind: str, record_id: str | None, root: Path) -> None:
     """新建一个服务项目或表彰的 YAML 模板（带注释），填写后运行 volunteers check。"""
-    from .staff import new_record
+    from generator.staff.actions import new_record
 
     try:
         path = new_record(root.resolve(), kind, record_id, date.today())
@@ -163,7 +164,7 @@ def new(kind: str, record_id: str | None, root: Path) -> None:
 @ROOT_OPTION
 def stats(root: Path) -> None:
     """各工会名额、已批准、待审核、完成率和“一助一”结对覆盖率。"""
-    from .stats import render_stats
+    from generator.staff.stats import render_stats
 
     render_stats(_site(root))
 
@@ -196,14 +197,13 @@ def roster(
       电话与登记时不一致的，登记表上为脱敏电话。未批准的行一律不用。
     - --out 不能在项目目录、site/ 或任何 git 工作区之内；文件仅本人可读写（0600）。
     """
+    from generator.paperwork import archive
+    from generator.paperwork.pdf import PdfError
     from intake import sources
     from intake.cli import hmac_key
     from intake.columns import Mapping
     from intake.details import source_rows
     from intake.errors import IntakeError
-
-    from . import archive
-    from .pdf import PdfError
 
     root = data_dir.resolve().parent
     if data_dir.name != "data" or not data_dir.is_dir():
@@ -268,8 +268,8 @@ def roster(
 @ROOT_OPTION
 def generate(out: Path, root: Path) -> None:
     """不经 MkDocs 生成网站的全部页面和文件（供其他静态网站工具使用）。"""
-    from .pipeline import build_date, cache_dir
-    from .pipeline import generate as write_all
+    from generator.site.pipeline import build_date, cache_dir
+    from generator.site.pipeline import generate as write_all
 
     root = root.resolve()
     refused = outputs.refusal("--out", out, root, directory=True)
@@ -292,7 +292,7 @@ def generate(out: Path, root: Path) -> None:
 def scan(folder: Path) -> None:
     """用网站构建时的隐私检查扫描任意目录（网页、JSON、XML、PDF、XLSX、图片元数据）：
     发现完整的身份证号或个人手机号时列出文件（号码只显示脱敏形式）并以状态 1 退出。"""
-    from .privacy import scan_site
+    from generator.site.privacy import scan_site
 
     try:
         findings = scan_site(folder)

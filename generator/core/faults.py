@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import errno
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import click
 
 REASONS = {
     errno.ENOSPC: "磁盘空间不足",
@@ -111,16 +107,7 @@ def done_so_far() -> str:
     return "；".join(notes) if notes else "本次未写入任何文件"
 
 
-class Group(click.Group):
-    """The command group whose commands never end an OSError in a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        for noted in (written, committed, _partial, _scratch):
-            noted.clear()  # one run per process, but tests invoke many in one
-        try:
-            return super().invoke(ctx)
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:  # the reader went away (| head): nothing to say
-                sys.exit(1)
-            click.echo(f"错误：{describe(exc)}", err=True)
-            sys.exit(1)
+def reset() -> None:
+    """Forget what an earlier command noted (one run per process, but tests invoke many)."""
+    for noted in (written, committed, _partial, _scratch):
+        noted.clear()

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .downloads import build_downloads, download_index
-from .errors import DataError, DataErrors
+from generator.core.errors import DataError, DataErrors
+from generator.core.validate import SiteData
+from generator.core.worker import Background, Done
+from generator.paperwork.downloads import build_downloads, download_index
+
 from .opendata import build_open_data
 from .pages import SNIPPETS, Page, build_pages, front_matter, html_page_text, render_snippet
 from .photos import build_photos
-from .validate import SiteData
-from .worker import Background, Done
 
 MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
 """Where a hand-written page asks for data: `<!-- volunteers:key-figures -->`."""

@@ -11,14 +11,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import loader
-from .errors import DataErrors
-from .identity import redact
-from .messages import explain, from_validation_error
-from .models import SLUG_MAX, Project, ProjectStatus, is_slug, shown
-from .records import OpinionLevel, Proposal, RecordStatus, Registration
-from .review import add_opinion
-from .writer import dump_yaml, record_text, write_atomic
+from generator.core import loader
+from generator.core.errors import DataErrors
+from generator.core.identity import redact
+from generator.core.messages import explain, from_validation_error
+from generator.core.models import SLUG_MAX, Project, ProjectStatus, is_slug, shown
+from generator.core.records import OpinionLevel, Proposal, RecordStatus, Registration
+from generator.core.review import add_opinion
+from generator.core.writer import dump_yaml, record_text, write_atomic
 
 M = TypeVar("M", bound=BaseModel)
 

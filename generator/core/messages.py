@@ -97,12 +97,32 @@ def _item_name(item: Any) -> str | None:
     return None
 
 
+def _in_document(data: Any, loc: Loc) -> Loc:
+    """`loc` without the member tags that unions add (`str`, `date`, `function-after[…]`),
+    told apart from field names by the document itself: a tag is a name that is not in the
+    document where it stands, inside a scalar, or followed by more of the path. A field named
+    `date` that the document holds stays."""
+    out: list[str | int] = []
+    node: Any = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:  # noqa: SIM114 (mypy: narrowed index)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and (not isinstance(node, dict) or i < len(loc) - 1):
+            continue  # a union member's tag: not a place in the document
+        else:
+            node = None  # a missing field or an item past the end: named, nothing below
+        out.append(part)
+    return tuple(out)
+
+
 def from_validation_error(doc: Document, exc: ValidationError, prefix: Loc = ()) -> list[DataError]:
     """Every error of one model validation, with file, line and field."""
     errors = []
     for err in exc.errors(include_url=False):
-        loc = (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
-        # Unions (X | None) add the member type name to the location; drop it.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p in {"str", "int", "date"}))
+        loc = _in_document(
+            doc.data, (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
+        )
         errors.append(DataError(doc.path, doc.line(loc), field_path(doc, loc), explain(err)))
     return errors

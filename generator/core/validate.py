@@ -25,6 +25,7 @@ from .models import (
     Recognition,
     Union,
 )
+from .photocheck import photo_problem
 from .registrations import load_records
 
 M = TypeVar("M", bound=BaseModel)
@@ -256,8 +257,6 @@ class _References:
                 doc.path, doc.line(("photo",)), "photo", "照片应为 JPG、PNG 或 WebP 格式"
             )
         else:
-            from .photos import photo_problem  # photos imports this module
-
             problem = photo_problem(file)
             if problem:
                 where = f"照片文件 data/recognitions/photos/{name}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import cache, lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -14,7 +15,8 @@ from markupsafe import Markup, escape
 
 from .escaping import finalize, sanitise, source_text
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+TEMPLATES = Path(str(files("generator") / "site_templates"))
+"""Package data (a link to the repository's site_templates/ in a checkout)."""
 
 
 def relative(from_uri: str, to_uri: str) -> Markup:

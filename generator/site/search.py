@@ -8,7 +8,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from .validate import SiteData
+from generator.core.validate import SiteData
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _INLINE_TAG = re.compile(r"</?(?:a|b|em|i|small|span|strong)\b[^>]*>")

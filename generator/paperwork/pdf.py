@@ -17,6 +17,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.core.worker import Background
+from generator.core.writer import write_atomic
+
 from .fonts import (
     BASE_CHARS,
     DOC_FACES,
@@ -28,8 +31,6 @@ from .fonts import (
     subset_font,
     typing_charset,
 )
-from .worker import Background
-from .writer import write_atomic
 
 __all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "typing_charset", "url_fetcher"]
 

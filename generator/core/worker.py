@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[__name__.count(".")])
+"""The folder that holds the generator package, however deep this module sits in it."""
 
 
 class WorkerError(RuntimeError):
@@ -37,7 +38,7 @@ class Background:
             ),
         }
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from generator.worker import _main; _main()"],
+            [sys.executable, "-c", "from generator.core.worker import _main; _main()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

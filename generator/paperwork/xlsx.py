@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from .validate import SiteData
+from generator.core.validate import SiteData
 
 COLUMNS = (
     ("序号", 6), ("姓名", 10), ("性别", 6), ("身份证号码", 22), ("工作单位", 30),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .progress import totals, union_progress
-from .validate import SiteData
+from generator.core.progress import totals, union_progress
+from generator.core.validate import SiteData
 
 
 def _pct(value: float | None) -> str:

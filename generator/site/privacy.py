@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .identity import PersonalNumber, find_personal_numbers
+from generator.core import digitgroups, identity
+from generator.core.identity import PersonalNumber, find_personal_numbers
+from generator.core.worker import Background
+from generator.core.writer import write_atomic
+
+from . import imagemeta
 from .imagemeta import IMAGE_SUFFIXES, image_texts
-from .worker import Background
-from .writer import write_atomic
 
 TEXT_SUFFIXES = frozenset(
     {".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".svg", ".md", ".csv", ".webmanifest"}
@@ -128,10 +131,8 @@ def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
 # The scanner's own code: a change to it (or to the modules it reads with) makes cached
 # results stale.
 _SCANNER = hashlib.sha256(
-    b"".join(
-        (Path(__file__).parent / name).read_bytes()
-        for name in ("privacy.py", "identity.py", "digitgroups.py", "imagemeta.py")
-    )
+    Path(__file__).read_bytes()
+    + b"".join(Path(str(m.__file__)).read_bytes() for m in (identity, digitgroups, imagemeta))
 ).hexdigest()
 
 

@@ -1,39 +1,17 @@
-"""Recognition photos: resized and stripped of metadata (EXIF may hold GPS) at build time."""
+"""Is a recognition photo a real image the build can use? (Asked by `volunteers check`.)"""
 
 from __future__ import annotations
 
 import io
-import struct
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from . import safefile
-from .validate import SiteData
 
 MAX_SIDE = 480
-PHOTO_DIR = "data/recognitions/photos"
-
-
-def resize_photo(raw: bytes) -> bytes:
-    """Any Pillow-readable image → a JPEG of at most MAX_SIDE pixels, deterministic, holding
-    pixels only: it is made anew from them, so nothing of the original's metadata (EXIF and its
-    GPS, XMP, IPTC, ICC profile, JPEG comments, PNG text chunks, WebP EXIF/XMP) reaches the site.
-    (Pillow would otherwise copy a JPEG comment into the new file.)"""
-    with Image.open(io.BytesIO(raw)) as source:
-        try:
-            image = ImageOps.exif_transpose(source)
-        except (SyntaxError, ValueError, TypeError, KeyError, OSError, struct.error):
-            image = source.copy()  # EXIF that cannot be read: the photo stays as stored
-        image = image.convert("RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    pixels = Image.frombytes("RGB", image.size, image.tobytes())  # a new image: no info at all
-    out = io.BytesIO()
-    pixels.save(out, "JPEG", quality=82, optimize=True, progressive=True)
-    return out.getvalue()
-
-
+"""The longest side of a published photo, in pixels (the build resizes to it)."""
 MAX_PIXELS = 30_000_000
 """Width × height a photo may have (a 30-megapixel camera); decoding one takes about 100 MB."""
 PHOTO_FORMATS = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WebP"}
@@ -63,13 +41,3 @@ def photo_problem(file: Path) -> str | None:
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
         return f"图片已损坏，无法读取（{type(exc).__name__}）"
     return None
-
-
-def build_photos(site: SiteData) -> dict[str, bytes]:
-    """Paths under the site root → resized photos of the recognitions that have one."""
-    root: Path = site.root
-    return {
-        f"recognitions/photos/{r.id}.jpg": resize_photo((root / PHOTO_DIR / r.photo).read_bytes())
-        for r in site.recognitions
-        if r.photo
-    }

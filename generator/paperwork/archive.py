@@ -7,6 +7,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core.errors import Report
+from generator.core.models import Union
+from generator.core.records import (
+    POLITICAL_ALIASES,
+    OpinionLevel,
+    RecordStatus,
+    Registration,
+)
+from generator.core.records import (
+    same_submission as same_id,
+)
+from generator.core.registrations import load_records
+from generator.core.sourcerow import SourceRow
+from generator.core.validate import SiteData
+from generator.core.writer import write_atomic
+
 from .downloads import (
     OPINIONS,
     PRIVACY_NOTE,
@@ -16,50 +32,10 @@ from .downloads import (
     roster_context,
     text_lines,
 )
-from .errors import Report
-from .identity import mask_id
-from .models import Union
-from .records import (
-    POLITICAL_ALIASES,
-    OpinionLevel,
-    RecordStatus,
-    Registration,
-)
-from .records import (
-    same_submission as same_id,
-)
-from .registrations import load_records
-from .validate import SiteData
-from .writer import write_atomic
 from .xlsx import POLITICAL, roster_workbook
 
 POLITICAL_SHORT = {POLITICAL_ALIASES.get(short, short): short for short in POLITICAL}
 """中国共产党党员 → 中共党员: the forms' short forms, which fit the printed cells."""
-
-
-@dataclass(frozen=True, repr=False)
-class SourceRow:
-    """One row of the form, as the archive needs it. It holds full numbers: it lives in memory
-    only, and its repr shows the masked ID."""
-
-    row: int
-    """The sheet row (第 N 行)."""
-    union: str | None
-    """The union id the row names, None when unknown."""
-    id_hash: str
-    """keyed_hash(key, "id", number), as intake stores it."""
-    id_number: str
-    """The full 18-character number (a 15-digit one converted)."""
-    record_id: str | None = None
-    """The record id intake gives this row (time + keyed hash), when its time is readable."""
-    phone: str | None = None
-    """As printed: 11 digits for a mobile, 0411-82610421 for a landline; None when invalid."""
-    phone_hash: str | None = None
-    identity: str = ""
-    """身份 (在职职工、离退休、学生、社会人员…), when the source has such a column."""
-
-    def __repr__(self) -> str:
-        return f"SourceRow(row={self.row}, id={mask_id(self.id_number)})"
 
 
 @dataclass(frozen=True, repr=False)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
+from importlib.resources import files
 from itertools import accumulate
 from pathlib import Path
 from urllib.parse import quote
@@ -21,11 +22,12 @@ import segno
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .models import Campaign
-from .validate import SiteData
+from generator.core.models import Campaign
+from generator.core.validate import SiteData
+
 from .xlsx import roster_workbook
 
-PDF_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "pdf"
+PDF_TEMPLATES = Path(str(files("generator") / "site_templates" / "pdf"))
 NOTICE = Path("content") / "notice.md"
 
 

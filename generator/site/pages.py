@@ -9,12 +9,13 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from generator.core.models import Project
+from generator.core.progress import totals, union_progress
+from generator.core.validate import SiteData
+
 from .chart import progress_svg
 from .escaping import heading
-from .models import Project
-from .progress import totals, union_progress
 from .render import render
-from .validate import SiteData
 
 PAGE_SIZE = 20
 """Items per listing page: every page's size stays bounded however many projects there are."""

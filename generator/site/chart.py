@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .progress import UnionProgress
+from generator.core.progress import UnionProgress
 
 WIDTH = 320
 ROW = 38

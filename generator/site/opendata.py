@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from generator.core.progress import union_progress
+from generator.core.validate import SiteData
+
 from .pages import recognition_urls
-from .progress import union_progress
-from .validate import SiteData
 
 FEED_ENTRIES = 50
 TAG = "tag:dalian-union-volunteers,2012:"
