@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from generator.core.identity import keyed_hash
@@ -33,15 +32,9 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
     if started is None:
         return None
     values, check, stamp = started
-    data: dict[str, Any] = {
-        "id": "pending",
-        "submitted": stamp or datetime(2000, 1, 1),
-        "row": row,
-        "hash": "0" * 64,
-        "category": "unknown",
-        "origin": ProjectOrigin.union,
-        "start": "2000-01-01",
-    }
+    data: dict[str, Any] = {"row": row}
+    if stamp is not None:
+        data["submitted"] = stamp
     for name in ("title", "proposer", "place", "summary", "description"):
         if values.get(name):
             data[name] = values[name]
@@ -54,13 +47,15 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
         check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）")
     else:
         data["category"] = category
-    if values.get("origin"):
-        origin = ORIGINS.get(lookup_key(values["origin"]))
-        if origin is None:
-            check.problem(
-                "origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）"
-            )
-        data["origin"] = origin or ProjectOrigin.union
+    origin = ORIGINS.get(lookup_key(values["origin"])) if values.get("origin") else None
+    if values.get("origin") and origin is None:
+        check.problem(
+            "origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）"
+        )
+    elif not values.get("origin"):
+        data["origin"] = ProjectOrigin.union  # the column is optional: most proposals are unions'
+    else:
+        data["origin"] = origin
     if values.get("union"):
         union = ctx.union(values["union"])
         if union is None:
@@ -68,7 +63,8 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
                 "union",
                 f"未知的工会“{values['union'][:30]}”（可填工会名称或简称：{ctx.union_hint()}）",
             )
-        data["union"] = union
+        else:
+            data["union"] = union
     for name in ("start", "end"):
         if values.get(name):
             day = parse_date(values[name])
@@ -78,10 +74,11 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
                 data[name] = day
         elif name == "start":
             check.problem(name, "不能为空")
-    contact = {"office": values.get("contact_office") or None}
-    if values.get("contact_phone"):
-        contact["phone"] = values["contact_phone"]
-    data["contact"] = contact
+    data["contact"] = {
+        part: values[f"contact_{part}"]
+        for part in ("office", "phone")
+        if values.get(f"contact_{part}")
+    }
     if not values.get("contact_office"):
         check.problem("contact_office", "不能为空")
     if not values.get("contact_phone"):
