@@ -10,7 +10,7 @@ from generator.core.records import Proposal
 
 from .columns import PROPOSAL
 from .normalize import lookup_key, parse_date
-from .records import Accepted, Lookups, Rejected, begin, record_id
+from .rows import Accepted, Lookups, Rejected, begin, record_id
 
 COLUMNS = {c.field: c for c in PROPOSAL}
 ORIGINS = {
@@ -84,10 +84,10 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
     if not values.get("contact_phone"):
         check.problem("contact_phone", "不能为空")
 
-    identity = f"{lookup_key(values.get('title', ''))}|{lookup_key(values.get('proposer', ''))}"
-    data["hash"] = keyed_hash(ctx.key, "proposal", identity)
+    subject = f"{lookup_key(values.get('title', ''))}|{lookup_key(values.get('proposer', ''))}"
+    data["hash"] = keyed_hash(ctx.key, "proposal", subject)
     if stamp is not None:
-        data["id"] = record_id(stamp, ctx.key, identity)
+        data["id"] = record_id(stamp, ctx.key, subject)
     data["warnings"] = check.warnings
     record = check.validate(Proposal, data)
     name = values.get("title", "")[:30]

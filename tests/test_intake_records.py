@@ -14,7 +14,7 @@ from generator.core.records import Proposal, Registration
 from intake.columns import PROPOSAL, REGISTRATION
 from intake.pipeline import load_lookups
 from intake.proposals import proposal
-from intake.records import Accepted, Lookups, Rejected, registration
+from intake.rows import Accepted, Lookups, Rejected, registration
 from intake.store import dump_yaml, record_text
 from tests.intake_support import (
     KEY,

@@ -196,11 +196,11 @@ class RowCheck:
             self.problems.append(message)
 
 
-def record_id(stamp: datetime, key: bytes, identity: str) -> str:
+def record_id(stamp: datetime, key: bytes, subject: str) -> str:
     """20120710t153000-h1a2b3c4d: the submission time and a keyed hash of who submitted it, in
     the shape generator.core.records.RECORD_ID (letters between the digit groups: never read as a
     phone number). Records written before keep their ids (20120710-153000-1a2b3c4d)."""
-    digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{identity}")
+    digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{subject}")
     return f"{stamp:%Y%m%d}t{stamp:%H%M%S}-h{digest[:8]}"
 
 
@@ -240,7 +240,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
         if values.get(name):
             data[name] = values[name]
 
-    person = _identity(check, values, stamp)
+    person = _id_number(check, values, stamp)
     if person is not None:
         data["id_masked"] = person.masked
         data["id_hash"] = keyed_hash(ctx.key, "id", person.number)
@@ -271,7 +271,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
     return Accepted(row, record, record.id_hash, name, record.union)
 
 
-def _identity(check: RowCheck, values: dict[str, str], stamp: datetime | None) -> Any:
+def _id_number(check: RowCheck, values: dict[str, str], stamp: datetime | None) -> Any:
     text = values.get("id_number", "")
     if not text:
         check.problem("id_number", "不能为空")
