@@ -47,13 +47,11 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
         check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）")
     else:
         data["category"] = category
-    origin = ORIGINS.get(lookup_key(values["origin"])) if values.get("origin") else None
-    if values.get("origin") and origin is None:
-        check.problem(
-            "origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）"
-        )
-    elif not values.get("origin"):
-        data["origin"] = ProjectOrigin.union  # the column is optional: most proposals are unions'
+    text = values.get("origin", "")
+    # The column is optional: a proposal that leaves it empty comes from a union (工会组织).
+    origin = ORIGINS.get(lookup_key(text)) if text else ProjectOrigin.union
+    if origin is None:
+        check.problem("origin", f"无法识别“{text[:20]}”（可填：工会组织、志愿者、市总工会）")
     else:
         data["origin"] = origin
     if values.get("union"):
