@@ -9,16 +9,16 @@ from generator.core.validate import SiteData
 
 from .columns import Mapping, match_header
 from .normalize import clean, header_key, parse_timestamp
-from .records import Lookups, cleaned, record_id
+from .rows import Lookups, cleaned, record_id
 from .sources import Table
 
-IDENTITY_HEADERS = ("身份", "人员身份", "身份类别")
+OCCUPATION_HEADERS = ("身份", "人员身份", "身份类别")
 """Attachment 3's 身份 column (在职职工、离退休、学生、社会人员…): not on the online form, read
 when a source has it."""
 
 
-def _identity_column(header: list[str], mapping: Mapping) -> int | None:
-    wanted = {header_key(h) for h in IDENTITY_HEADERS}
+def _occupation_column(header: list[str], mapping: Mapping) -> int | None:
+    wanted = {header_key(h) for h in OCCUPATION_HEADERS}
     for i, cell in enumerate(header):
         key = header_key(cell)
         if mapping.rename.get(key, key) in wanted:
@@ -40,7 +40,7 @@ def source_rows(table: Table, site: SiteData, key: bytes, mapping: Mapping) -> l
     """Every row with a valid ID number, with what the archive prints from the source. Rows
     intake would reject are kept too: only the join with approved records decides."""
     layout = match_header(table.header, "registrations", mapping)
-    identity_at = _identity_column(table.header, mapping)
+    occupation_at = _occupation_column(table.header, mapping)
     lookups = Lookups.build(site, key)
     out = []
     for number, cells in table.rows:
@@ -51,9 +51,9 @@ def source_rows(table: Table, site: SiteData, key: bytes, mapping: Mapping) -> l
             continue
         stamp = parse_timestamp(values.get("submitted", ""))
         phone, phone_hash = _phone(values.get("phone", ""), key)
-        identity = ""
-        if identity_at is not None and identity_at < len(cells):
-            identity = clean(cells[identity_at])[:30]
+        occupation = ""
+        if occupation_at is not None and occupation_at < len(cells):
+            occupation = clean(cells[occupation_at])[:30]
         out.append(
             SourceRow(
                 row=number,
@@ -63,7 +63,7 @@ def source_rows(table: Table, site: SiteData, key: bytes, mapping: Mapping) -> l
                 record_id=record_id(stamp, key, person.number) if stamp else None,
                 phone=phone,
                 phone_hash=phone_hash,
-                identity=identity,
+                occupation=occupation,
             )
         )
     return out

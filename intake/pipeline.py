@@ -14,7 +14,7 @@ from generator.core.validate import load_site
 from .columns import Mapping, match_header
 from .errors import IntakeError
 from .proposals import proposal
-from .records import Accepted, Lookups, Rejected, registration
+from .rows import Accepted, Lookups, Rejected, registration
 from .sources import Table
 from .store import Store, existing_hashes, record_path, record_text
 

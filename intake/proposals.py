@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from generator.core.identity import keyed_hash
@@ -11,7 +10,7 @@ from generator.core.records import Proposal
 
 from .columns import PROPOSAL
 from .normalize import lookup_key, parse_date
-from .records import Accepted, Lookups, Rejected, begin, record_id
+from .rows import Accepted, Lookups, Rejected, begin, record_id
 
 COLUMNS = {c.field: c for c in PROPOSAL}
 ORIGINS = {
@@ -33,15 +32,9 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
     if started is None:
         return None
     values, check, stamp = started
-    data: dict[str, Any] = {
-        "id": "pending",
-        "submitted": stamp or datetime(2000, 1, 1),
-        "row": row,
-        "hash": "0" * 64,
-        "category": "unknown",
-        "origin": ProjectOrigin.union,
-        "start": "2000-01-01",
-    }
+    data: dict[str, Any] = {"row": row}
+    if stamp is not None:
+        data["submitted"] = stamp
     for name in ("title", "proposer", "place", "summary", "description"):
         if values.get(name):
             data[name] = values[name]
@@ -54,13 +47,13 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
         check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）")
     else:
         data["category"] = category
-    if values.get("origin"):
-        origin = ORIGINS.get(lookup_key(values["origin"]))
-        if origin is None:
-            check.problem(
-                "origin", f"无法识别“{values['origin'][:20]}”（可填：工会组织、志愿者、市总工会）"
-            )
-        data["origin"] = origin or ProjectOrigin.union
+    text = values.get("origin", "")
+    # The column is optional: a proposal that leaves it empty comes from a union (工会组织).
+    origin = ORIGINS.get(lookup_key(text)) if text else ProjectOrigin.union
+    if origin is None:
+        check.problem("origin", f"无法识别“{text[:20]}”（可填：工会组织、志愿者、市总工会）")
+    else:
+        data["origin"] = origin
     if values.get("union"):
         union = ctx.union(values["union"])
         if union is None:
@@ -68,7 +61,8 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
                 "union",
                 f"未知的工会“{values['union'][:30]}”（可填工会名称或简称：{ctx.union_hint()}）",
             )
-        data["union"] = union
+        else:
+            data["union"] = union
     for name in ("start", "end"):
         if values.get(name):
             day = parse_date(values[name])
@@ -78,19 +72,20 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
                 data[name] = day
         elif name == "start":
             check.problem(name, "不能为空")
-    contact = {"office": values.get("contact_office") or None}
-    if values.get("contact_phone"):
-        contact["phone"] = values["contact_phone"]
-    data["contact"] = contact
+    data["contact"] = {
+        part: values[f"contact_{part}"]
+        for part in ("office", "phone")
+        if values.get(f"contact_{part}")
+    }
     if not values.get("contact_office"):
         check.problem("contact_office", "不能为空")
     if not values.get("contact_phone"):
         check.problem("contact_phone", "不能为空")
 
-    identity = f"{lookup_key(values.get('title', ''))}|{lookup_key(values.get('proposer', ''))}"
-    data["hash"] = keyed_hash(ctx.key, "proposal", identity)
+    subject = f"{lookup_key(values.get('title', ''))}|{lookup_key(values.get('proposer', ''))}"
+    data["hash"] = keyed_hash(ctx.key, "proposal", subject)
     if stamp is not None:
-        data["id"] = record_id(stamp, ctx.key, identity)
+        data["id"] = record_id(stamp, ctx.key, subject)
     data["warnings"] = check.warnings
     record = check.validate(Proposal, data)
     name = values.get("title", "")[:30]

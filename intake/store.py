@@ -9,13 +9,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.core import faults, safefile
+from generator.core import faults, loader, safefile
+from generator.core.errors import DataErrors
 from generator.core.writer import dump_yaml, record_text
 
 from .errors import IntakeError
 
 __all__ = ["Store", "dump_yaml", "existing_hashes", "record_path", "record_text"]
 
+HASH = re.compile(r"[0-9a-f]{64}")
 LOCK_NAME = ".intake.lock"
 STAGING_PREFIX = ".intake-staging-"
 
@@ -28,21 +30,29 @@ def record_path(kind: str, record_id: str, union: str | None) -> Path:
     return Path("proposals", f"{record_id}.yml")
 
 
-_HASH_LINE = re.compile(r'^(?:id_hash|hash): "([0-9a-f]{64})"$', re.MULTILINE)
+HASH_FIELDS = {"registrations": "id_hash", "proposals": "hash"}
+"""The field of a stored record that says who (or which proposal) it is, as a keyed hash."""
 
 
 def existing_hashes(data_dir: Path, kind: str) -> dict[str, str]:
-    """hash → record id of every stored record, read by line (fast for thousands of files)."""
+    """hash → record id: an index of every stored record's keyed hash, read from the parsed
+    record (however its YAML is written: quoted, plain, or by hand)."""
     found: dict[str, str] = {}
     for file in sorted((data_dir / kind).rglob("*.yml")):
+        where = file.relative_to(data_dir.parent).as_posix()
         try:  # the build reads only <kind>/<union>/*.yml: anything deeper is read here first
             raw = safefile.read_bytes(file, safefile.YAML_MAX_BYTES)
         except safefile.Refused as exc:
-            where = file.relative_to(data_dir.parent).as_posix()
             raise IntakeError(f"无法读取已有记录 {where}：{exc.reason}") from None
-        match = _HASH_LINE.search(raw.decode("utf-8", errors="replace"))
-        if match:
-            found.setdefault(match.group(1), file.stem)
+        try:
+            data = loader.parse(loader.decode(raw, where), where).data
+        except DataErrors as exc:
+            first = exc.errors[0]
+            at = where if first.line is None else f"{where}:{first.line}"
+            raise IntakeError(f"无法读取已有记录 {at}：{first.message}") from None
+        value = data.get(HASH_FIELDS[kind]) if isinstance(data, dict) else None
+        if isinstance(value, str) and HASH.fullmatch(value):
+            found.setdefault(value, file.stem)
     return found
 
 

@@ -362,7 +362,7 @@ def test_join_prefers_the_row_the_record_came_from() -> None:
 def test_full_numbers_stay_out_of_reprs() -> None:
     record = approved(1)
     source = row_of(1, 2)
-    entry = archive.Entry(record, source)
+    entry = archive.MatchedRecord(record, source)
     for shown in (repr(source), repr(entry), repr(archive.join([record], [source]))):
         assert not find_personal_numbers(shown), shown
 

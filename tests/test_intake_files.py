@@ -248,3 +248,51 @@ def test_branch_cannot_be_the_checked_out_one(tmp_path: Path) -> None:
     assert (
         result.output == "导入失败：分支 main 正是当前检出的分支；请用另一个分支名存放待审核记录\n"
     )
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda text: yaml.safe_dump(yaml.safe_load(text), allow_unicode=True, sort_keys=False),
+        lambda text: text.replace('"', "'"),
+        lambda text: text.replace("id_hash: ", "id_hash:   "),
+    ],
+    ids=["plain-scalars", "single-quotes", "spaced"],
+)
+def test_a_duplicate_is_found_however_the_stored_record_is_quoted(
+    tmp_path: Path, rewrite: object
+) -> None:
+    """The stored record, rewritten by hand or another tool in equivalent YAML, still says who
+    it is: the same person signing up again (another time, so another record) is a duplicate."""
+    data = project(tmp_path)
+    first = invoke(data, "--file", str(write_csv(tmp_path / "a.csv", grid([row(1)]))))
+    assert first.exit_code == 0, first.output
+    [stored] = list((data / "registrations").rglob("*.yml"))
+    assert callable(rewrite)
+    text = rewrite(stored.read_text(encoding="utf-8"))
+    assert yaml.safe_load(text) == yaml.safe_load(stored.read_text(encoding="utf-8"))
+    stored.write_text(text, encoding="utf-8")
+    again = write_csv(tmp_path / "b.csv", grid([row(1, stamp="2012/7/11 9:00:00")]))
+    result = invoke(data, "--file", str(again), "--report", str(tmp_path / "r.md"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("网上报名导入：新增 0 条报名记录"), result.output
+    assert "重复 1" in result.output
+    assert f"与已有记录 {stored.stem} 为同一人" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert list((data / "registrations").rglob("*.yml")) == [stored]
+
+
+def test_a_stored_record_that_does_not_parse_stops_the_run_by_name(tmp_path: Path) -> None:
+    """A record whose hash cannot be read could hide a duplicate: the run says which file. (One
+    where the build looks is refused by the data check first; this one is deeper.)"""
+    data = project(tmp_path)
+    broken = data / "registrations" / "zhongshan" / "old" / "20120701t090000-h00000000.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('id: "x"\nid_hash: [unclosed\n', encoding="utf-8")
+    result = invoke(data, "--file", str(write_csv(tmp_path / "a.csv", grid([row(1)]))))
+    assert result.exit_code != 0
+    assert (
+        "无法读取已有记录 data/registrations/zhongshan/old/20120701t090000-h00000000.yml:3："
+        in (result.output)
+    ), result.output
+    assert "Traceback" not in result.output
+    assert list((data / "registrations").rglob("*.yml")) == [broken]

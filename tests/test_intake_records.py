@@ -14,7 +14,7 @@ from generator.core.records import Proposal, Registration
 from intake.columns import PROPOSAL, REGISTRATION
 from intake.pipeline import load_lookups
 from intake.proposals import proposal
-from intake.records import Accepted, Lookups, Rejected, registration
+from intake.rows import Accepted, Lookups, Rejected, registration
 from intake.store import dump_yaml, record_text
 from tests.intake_support import (
     KEY,
@@ -281,3 +281,16 @@ def test_a_registration_keeps_a_number_in_its_free_text_only_masked(lookups: Loo
     )
     assert isinstance(result, Accepted), result
     assert result.record.resume == f"原单位电话 {mobile[:3]}****{mobile[-4:]}"
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [("", "开始日期：不能为空"), ("下个月", "开始日期：无法识别的日期“下个月”（如 2012-08-01）")],
+)
+def test_a_missing_part_is_not_stood_in_for(start: str, expected: str, lookups: Lookups) -> None:
+    """A proposal without a readable start date, ending in 1999: the one fault is its start date.
+    Checked against a stand-in start (2000-01-01), it was also told that it ends before it
+    starts, a rule about a date the proposer never wrote."""
+    result = proposal(4, proposal_row(开始日期=start, 结束日期="1999-12-31"), lookups)
+    assert isinstance(result, Rejected), result
+    assert result.reasons == [expected]

@@ -26,7 +26,7 @@ from generator.core.records import (
     former_record_id,
     same_submission,
 )
-from intake.records import record_id
+from intake.rows import record_id
 from intake.store import dump_yaml
 from tests.intake_support import KEY, grid, project, row, write_csv
 from tests.records_factory import registration
@@ -34,9 +34,9 @@ from tests.records_factory import registration
 STAMPS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59, 59))
 
 
-def former_id(stamp: datetime, key: bytes, identity: str) -> str:
+def former_id(stamp: datetime, key: bytes, subject: str) -> str:
     """The shape intake gave ids before: 20120710-153000-1a2b3c4d."""
-    return former_record_id(record_id(stamp, key, identity)) or ""
+    return former_record_id(record_id(stamp, key, subject)) or ""
 
 
 def contexts(rid: str, stamp: datetime) -> list[str]:
@@ -54,27 +54,27 @@ def contexts(rid: str, stamp: datetime) -> list[str]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(stamp=STAMPS, identity=st.text(max_size=40), key=st.binary(min_size=16, max_size=32))
+@given(stamp=STAMPS, subject=st.text(max_size=40), key=st.binary(min_size=16, max_size=32))
 def test_no_reading_of_a_record_id_joins_eleven_digits(
-    stamp: datetime, identity: str, key: bytes
+    stamp: datetime, subject: str, key: bytes
 ) -> None:
-    rid = record_id(stamp, key, identity)
+    rid = record_id(stamp, key, subject)
     assert RECORD_ID.match(rid) and re.match(SLUG_PATTERN, rid) and len(rid) == 25
     # The strongest form: the normaliser finds no run of eleven digits at all in the id.
     assert list(digit_runs(rid)) == [] and not may_hold_personal_number(rid)
     for text in contexts(rid, stamp):
         assert find_personal_numbers(text) == [], text
-    assert same_submission(rid, former_id(stamp, key, identity))
+    assert same_submission(rid, former_id(stamp, key, subject))
 
 
 @settings(max_examples=300, deadline=None)
-@given(stamp=STAMPS, identity=st.text(max_size=40), key=st.binary(min_size=16, max_size=32))
+@given(stamp=STAMPS, subject=st.text(max_size=40), key=st.binary(min_size=16, max_size=32))
 def test_ids_of_the_former_shape_are_still_read_as_ids(
-    stamp: datetime, identity: str, key: bytes
+    stamp: datetime, subject: str, key: bytes
 ) -> None:
-    old = former_id(stamp, key, identity)
+    old = former_id(stamp, key, subject)
     assert FORMER_RECORD_ID.match(old)
-    assert current_record_id(old) == record_id(stamp, key, identity)
+    assert current_record_id(old) == record_id(stamp, key, subject)
     for text in contexts(old, stamp):
         assert find_personal_numbers(text) == [], text
 

@@ -61,6 +61,20 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _office_phone(value: str) -> str:
+    try:
+        phone = parse_phone(value)
+    except PhoneError as exc:
+        raise ValueError(str(exc)) from None
+    if phone.mobile:
+        raise ValueError("公开页面只能登载办公电话，不能登载个人手机号")
+    return phone.display
+
+
+OfficePhone = Annotated[Text, AfterValidator(_office_phone)]
+"""A public phone number: a landline, shown as printed; a personal mobile is refused."""
+
+
 class Contact(Model):
     """A public contact: an office and its landline. Personal mobiles are refused here."""
 
@@ -68,23 +82,10 @@ class Contact(Model):
     """A person named publicly as contact (the notice names 梁玉叶)."""
     office: Text | None = None
     """The office, e.g. 市总工会生活保障部."""
-    phone: Text | None = None
+    phone: OfficePhone | None = None
     """An office landline, written as on paper (82610421 or 0411-82610421)."""
     address: Text | None = None
     email: Text | None = None
-
-    @field_validator("phone")
-    @classmethod
-    def _office_phone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            phone = parse_phone(value)
-        except PhoneError as exc:
-            raise ValueError(str(exc)) from None
-        if phone.mobile:
-            raise ValueError("公开页面只能登载办公电话，不能登载个人手机号")
-        return phone.display
 
 
 class Campaign(Model):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from .identity import find_personal_numbers, may_hold_personal_number
 from .models import Contact, LongText, Model, ProjectOrigin, Slug, Text
@@ -281,14 +281,26 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
+def _aliased(aliases: dict[str, str]) -> BeforeValidator:
+    return BeforeValidator(lambda v: _canonical(v, aliases))
+
+
+# Every rule on one field lives in its type, so that intake can check a field on its own
+# (intake/fields.py); the rules that join fields are the models' own validators.
+GenderField = Annotated[Gender, _aliased(GENDER_ALIASES)]
+PoliticalStatusField = Annotated[PoliticalStatus, _aliased(POLITICAL_ALIASES)]
+EducationField = Annotated[Education, _aliased(EDUCATION_ALIASES)]
+HealthField = Annotated[Health, _aliased(HEALTH_ALIASES)]
+
+
 class Registration(_Record):
     """A volunteer's registration (attachment 2), stored as data/registrations/<union>/<id>.yml."""
 
     union: Slug
     """The union the volunteer joins through (所属工会); the file lives in its folder."""
     name: Name
-    gender: Gender
-    political_status: PoliticalStatus
+    gender: GenderField
+    political_status: PoliticalStatusField
     id_masked: MaskedId
     """210202********123X — the full number is never stored."""
     id_hash: Hash
@@ -297,8 +309,8 @@ class Registration(_Record):
     phone_hash: Hash
     work_start: Month | None = None
     """参加工作时间, YYYY-MM or YYYY."""
-    education: Education | None = None
-    health: Health | None = None
+    education: EducationField | None = None
+    health: HealthField | None = None
     """Optional and coarse (sensitive personal information)."""
     employer: ShortText | None = None
     skills: MidText | None = None
@@ -313,19 +325,6 @@ class Registration(_Record):
     """Given for an applicant aged 16–17; empty for adults."""
     opinions: list[Opinion] = []
     """Review opinions, added by staff after intake (unit → district/industry → city)."""
-
-    _gender_alias = field_validator("gender", mode="before")(
-        lambda v: _canonical(v, GENDER_ALIASES)
-    )
-    _political_alias = field_validator("political_status", mode="before")(
-        lambda v: _canonical(v, POLITICAL_ALIASES)
-    )
-    _education_alias = field_validator("education", mode="before")(
-        lambda v: _canonical(v, EDUCATION_ALIASES)
-    )
-    _health_alias = field_validator("health", mode="before")(
-        lambda v: _canonical(v, HEALTH_ALIASES)
-    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Registration:

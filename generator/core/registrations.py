@@ -28,7 +28,7 @@ PROPOSALS = "data/proposals"
 
 
 @dataclass
-class Records:
+class LoadedRecords:
     """What the build needs of the intake records: counts per union and status. The records
     themselves are kept only when asked for (50,000 of them are a lot to hold)."""
 
@@ -78,7 +78,7 @@ def load_records(
     report: Report,
     keep: bool = False,
     cache_dir: Path | None = None,
-) -> Records:
+) -> LoadedRecords:
     """Every registration and proposal, checked: file name = id, folder = union, references
     known, opinions in the form's order, status as the opinions say.
 
@@ -126,8 +126,8 @@ def _load_registrations(
     categories: set[str],
     keep: bool,
     digests: bool = False,
-) -> Records:
-    records = Records()
+) -> LoadedRecords:
+    records = LoadedRecords()
     report = records.report
     for file in files:
         errors = len(report.errors)
@@ -153,12 +153,12 @@ def _load_parallel(
     report: Report,
     keep: bool,
     digests: bool,
-) -> Records:
+) -> LoadedRecords:
     """Part of the files in a second process (which first spends ~0.5 s importing)."""
     split = len(files) * 11 // 20
     other = Background(_load_registrations, root, files[split:], unions, categories, keep, digests)
     records = _load_registrations(root, files[:split], unions, categories, keep, digests)
-    rest: Records = other.result()
+    rest: LoadedRecords = other.result()
     for union, counts in rest.counted.items():
         records.counted[union].update(counts)
     records.registrations += rest.registrations

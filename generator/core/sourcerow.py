@@ -26,7 +26,7 @@ class SourceRow:
     phone: str | None = None
     """As printed: 11 digits for a mobile, 0411-82610421 for a landline; None when invalid."""
     phone_hash: str | None = None
-    identity: str = ""
+    occupation: str = ""
     """身份 (在职职工、离退休、学生、社会人员…), when the source has such a column."""
 
     def __repr__(self) -> str:

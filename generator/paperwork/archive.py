@@ -39,7 +39,7 @@ POLITICAL_SHORT = {POLITICAL_ALIASES.get(short, short): short for short in POLIT
 
 
 @dataclass(frozen=True, repr=False)
-class Entry:
+class MatchedRecord:
     """An approved registration and the source row it was matched with, if any."""
 
     record: Registration
@@ -62,14 +62,14 @@ class Entry:
         return self.record.phone_masked
 
     def __repr__(self) -> str:
-        return f"Entry({self.record.id}, matched={self.source is not None})"
+        return f"MatchedRecord({self.record.id}, matched={self.source is not None})"
 
 
 @dataclass
 class Join:
     """Every approved record of a union with its source row, and what did not line up."""
 
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[MatchedRecord] = field(default_factory=list)
     unmatched: list[Registration] = field(default_factory=list)
     """No source row with the same ID hash and union: printed with the masked ID."""
     phone_differs: list[Registration] = field(default_factory=list)
@@ -105,7 +105,7 @@ def join(records: Iterable[Registration], rows: Iterable[SourceRow]) -> Join:
             )
             if len(candidates) > 1:
                 out.several.append(record)
-        entry = Entry(record, source)
+        entry = MatchedRecord(record, source)
         out.entries.append(entry)
         if source is None:
             out.unmatched.append(record)
@@ -121,7 +121,7 @@ def _month(value: str | None) -> str:
     return f"{year}年{int(month)}月" if month else f"{year}年"
 
 
-def roster_row(entry: Entry) -> tuple[str, ...]:
+def roster_row(entry: MatchedRecord) -> tuple[str, ...]:
     """Attachment 3's columns after 序号: 姓名 性别 身份证号码 工作单位 政治面貌 身份 特长."""
     r = entry.record
     return (
@@ -130,7 +130,7 @@ def roster_row(entry: Entry) -> tuple[str, ...]:
         entry.id_number,
         r.employer or "",
         POLITICAL_SHORT.get(r.political_status.value, r.political_status.value),
-        entry.source.identity if entry.source else "",
+        entry.source.occupation if entry.source else "",
         r.skills or "",
     )
 
@@ -157,7 +157,7 @@ def _fitted(text: str, width: float) -> dict[str, object]:
     return {"text": text, "size": size}
 
 
-def form_values(entry: Entry) -> dict[str, dict[str, object]]:
+def form_values(entry: MatchedRecord) -> dict[str, dict[str, object]]:
     """The registration form's fields (the names of the fillable PDF) for one volunteer, each
     with the text and its point size."""
     r = entry.record

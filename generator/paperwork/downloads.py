@@ -300,10 +300,10 @@ ROSTER_COLUMNS = (
 
 
 def roster_context(
-    union_name: str, contact: object, rows: int, entries: Sequence[Sequence[str]] = ()
+    union_name: str, contact: object, rows: int, volunteer_rows: Sequence[Sequence[str]] = ()
 ) -> dict[str, object]:
     """The roster template's context: `rows` numbered lines, the first ones filled with
-    `entries` (the columns after 序号, for the archive); blank lines otherwise."""
+    `volunteer_rows` (the columns after 序号, for the archive); blank lines otherwise."""
     widths = [float(w) for _, w in ROSTER_COLUMNS]
     widths[-1] = round(ROSTER.width - sum(widths), 3)
     lefts = [0.0, *accumulate(widths[:-1])]
@@ -321,13 +321,13 @@ def roster_context(
             "grid": _grid(tuple(widths), count),
             "rows": [
                 {"top": round(ROSTER.header_row + k * ROSTER.row, 3),
-                 "cells": [_cell(text, column) for text, column in zip(entry, columns[1:], strict=True)]}
-                for k, entry in enumerate(entries[start - 1 : start - 1 + count])
+                 "cells": [_cell(text, column) for text, column in zip(cells, columns[1:], strict=True)]}
+                for k, cells in enumerate(volunteer_rows[start - 1 : start - 1 + count])
             ],
         })  # fmt: skip
         start += count
     return {
-        "filled": bool(entries),
+        "filled": bool(volunteer_rows),
         "union_name": union_name,
         "leader": getattr(contact, "name", None) or "",
         "phone": getattr(contact, "phone", None) or "",

@@ -184,7 +184,7 @@ def subset_font(pattern: str, chars: Iterable[str]) -> bytes:
     return data
 
 
-def font_identity(pattern: str) -> str:
+def font_fingerprint(pattern: str) -> str:
     """What a subset depends on besides its characters: the file, its size and its time."""
     path, index = find_font(pattern)
     stat = path.stat()

@@ -27,7 +27,7 @@ from .fonts import (
     Face,
     PdfError,
     find_font,
-    font_identity,
+    font_fingerprint,
     subset_font,
     typing_charset,
 )
@@ -80,7 +80,7 @@ class PdfRenderer:
         self._fonts_key = "\n".join(
             [ENGINE_VERSION, version("weasyprint"), self.charset]
             + [
-                f"{f.family}/{f.weight}={font_identity(f.pattern)}"
+                f"{f.family}/{f.weight}={font_fingerprint(f.pattern)}"
                 for f in (*DOC_FACES, FIELD_FACE)
             ]
         )

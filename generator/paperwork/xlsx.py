@@ -40,10 +40,10 @@ TEXT = "@"  # Excel's text format: an ID stays 21020219…, not 2.10202E+17
 def roster_workbook(
     site: SiteData,
     header: tuple[str, str, str] | None = None,
-    entries: Sequence[Sequence[str]] = (),
+    volunteer_rows: Sequence[Sequence[str]] = (),
 ) -> bytes:
     """The roster template; the same input gives the same bytes. Blank by default; with `header`
-    (union name, 负责人, 联系电话) and `entries` (one row per volunteer: the columns after 序号)
+    (union name, 负责人, 联系电话) and `volunteer_rows` (one row per volunteer: the columns after 序号)
     it is a union's filled roster for the archive."""
     wb = Workbook()
     ws = wb.active
@@ -51,7 +51,7 @@ def roster_workbook(
     ws.title = "花名册"
     titles = site.campaign.attachments
     last_col = chr(ord("A") + len(COLUMNS) - 1)
-    last_row = FIRST_ROW + max(ROWS, len(entries)) - 1
+    last_row = FIRST_ROW + max(ROWS, len(volunteer_rows)) - 1
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -109,9 +109,9 @@ def roster_workbook(
     if header is not None:
         for ref, text in zip(("C2", "F2", "H2"), header, strict=True):
             _text(ws[ref], text)
-    for number, entry in enumerate(entries, start=1):
+    for number, cells in enumerate(volunteer_rows, start=1):
         ws.cell(FIRST_ROW + number - 1, 1, number).alignment = center
-        for i, text in enumerate(entry, start=2):
+        for i, text in enumerate(cells, start=2):
             _text(ws.cell(FIRST_ROW + number - 1, i), text)
 
     ws.freeze_panes = f"A{FIRST_ROW}"

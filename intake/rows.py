@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.core.identity import (
     ADULT_AGE,
@@ -24,6 +25,7 @@ from generator.core.records import Registration
 from generator.core.validate import SiteData
 
 from .columns import REGISTRATION, Column
+from .fields import field_errors
 from .normalize import (
     affirmative,
     clean,
@@ -153,34 +155,52 @@ class RowCheck:
         return stamp
 
     def validate(self, model: type[BaseModel], data: dict[str, Any]) -> BaseModel | None:
-        """Model errors joined to ours; a field we already reported is not reported twice."""
+        """The parts of the row that exist, each checked alone against the record's schema, and
+        every column the record requires reported when empty; the whole record, with the rules
+        that join its fields, only once every part exists. A column already reported is not
+        reported twice. Nothing stands in for a missing part."""
+        for name, info in model.model_fields.items():
+            if name in data:
+                for err in field_errors(model, name, data[name]):
+                    self._model_error(name, err)
+            elif info.is_required() and name in self.columns and name not in self.failed:
+                self.problem(name, "不能为空")
+        if self.problems:
+            return None
         try:
-            record = model.model_validate(data)
+            return model.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
-                loc = [p for p in err["loc"] if isinstance(p, str)]
-                name = "_".join(loc[:2]) if loc[:1] == ["contact"] else (loc[0] if loc else "")
-                if name in self.failed:
-                    continue
-                if err["type"] == "missing" or err["type"] == "string_too_short":
-                    message = "不能为空"
-                elif err["type"] == "enum" and name in ENUM_HINTS:
-                    message = f"无法识别“{str(err.get('input'))[:20]}”（可填：{ENUM_HINTS[name]}）"
-                else:
-                    message = explain(err)
-                if name:
-                    self.problem(name, message)
-                else:
-                    self.problems.append(message)
+                self._model_error("", err)
             return None
-        return None if self.problems else record
+
+    def _model_error(self, name: str, err: ErrorDetails) -> None:
+        """One error of the schema, under its column: `name`, or for a part made of columns
+        (a proposal's contact: contact_office, contact_phone) the column of the part's field."""
+        inner = next((p for p in err["loc"] if isinstance(p, str)), None)
+        if inner is not None and f"{name}_{inner}" in self.columns:
+            name = f"{name}_{inner}"
+        elif not name and inner is not None:
+            name = inner
+        if name in self.failed:
+            return
+        if err["type"] == "missing" or err["type"] == "string_too_short":
+            message = "不能为空"
+        elif err["type"] == "enum" and name in ENUM_HINTS:
+            message = f"无法识别“{str(err.get('input'))[:20]}”（可填：{ENUM_HINTS[name]}）"
+        else:
+            message = explain(err)
+        if name:
+            self.problem(name, message)
+        else:
+            self.problems.append(message)
 
 
-def record_id(stamp: datetime, key: bytes, identity: str) -> str:
+def record_id(stamp: datetime, key: bytes, subject: str) -> str:
     """20120710t153000-h1a2b3c4d: the submission time and a keyed hash of who submitted it, in
     the shape generator.core.records.RECORD_ID (letters between the digit groups: never read as a
     phone number). Records written before keep their ids (20120710-153000-1a2b3c4d)."""
-    digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{identity}")
+    digest = keyed_hash(key, "record", f"{stamp.isoformat()}|{subject}")
     return f"{stamp:%Y%m%d}t{stamp:%H%M%S}-h{digest[:8]}"
 
 
@@ -189,7 +209,6 @@ def cleaned(raw: dict[str, str | None]) -> dict[str, str]:
 
 
 REG_COLUMNS = {c.field: c for c in REGISTRATION}
-_PLACEHOLDER = "0" * 64
 
 
 def begin(
@@ -211,17 +230,9 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
     if started is None:
         return None
     values, check, stamp = started
-    data: dict[str, Any] = {
-        "id": "pending",
-        "submitted": stamp or datetime(2000, 1, 1),
-        "row": row,
-        "id_masked": "000000********0000",
-        "id_hash": _PLACEHOLDER,
-        "phone_masked": "130****0000",
-        "phone_hash": _PLACEHOLDER,
-        "union": "unknown",
-        "consent": True,
-    }
+    data: dict[str, Any] = {"row": row}
+    if stamp is not None:
+        data["submitted"] = stamp
     for name in ("name", "gender", "political_status", "education", "health", "employer"):
         if values.get(name):
             data[name] = values[name]
@@ -229,7 +240,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
         if values.get(name):
             data[name] = values[name]
 
-    person = _identity(check, values, stamp)
+    person = _id_number(check, values, stamp)
     if person is not None:
         data["id_masked"] = person.masked
         data["id_hash"] = keyed_hash(ctx.key, "id", person.number)
@@ -239,7 +250,9 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
             data["guardian_consent"] = True
     _phone(check, values, data, ctx.key)
     _union_and_categories(check, values, data, ctx)
-    if not affirmative(values.get("consent", "")):
+    if affirmative(values.get("consent", "")):
+        data["consent"] = True
+    else:
         check.problem("consent", "未同意个人信息处理（应填写“同意”或“是”），不能登记")
     if values.get("work_start"):
         month = parse_month(values["work_start"])
@@ -247,7 +260,8 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
             check.problem(
                 "work_start", f"无法识别“{values['work_start'][:20]}”（如 1998-07 或 1998年7月）"
             )
-        data["work_start"] = month or "1900"
+        else:
+            data["work_start"] = month
     data["warnings"] = check.warnings
     record = check.validate(Registration, data)
     name = values.get("name", "")[:30]
@@ -257,7 +271,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
     return Accepted(row, record, record.id_hash, name, record.union)
 
 
-def _identity(check: RowCheck, values: dict[str, str], stamp: datetime | None) -> Any:
+def _id_number(check: RowCheck, values: dict[str, str], stamp: datetime | None) -> Any:
     text = values.get("id_number", "")
     if not text:
         check.problem("id_number", "不能为空")
