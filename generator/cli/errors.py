@@ -4,7 +4,6 @@ command group whose commands end an operating-system error in one Chinese line."
 from __future__ import annotations
 
 import errno
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -50,8 +49,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            if exc.errno == errno.EPIPE:  # the reader went away (| head): nothing to say
-                sys.exit(1)
+            if exc.errno == errno.EPIPE:  # the reader went away (| head): click ends quietly
+                raise
             raise Failed(describe(exc)) from None
 
 
