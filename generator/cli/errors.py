@@ -1,14 +1,44 @@
-"""The command group whose commands end an operating-system error in one Chinese line."""
+"""How the `volunteers` command ends in error: click exceptions with a Chinese line, and the
+command group whose commands end an operating-system error in one Chinese line."""
 
 from __future__ import annotations
 
 import errno
-import sys
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
 
 import click
 
+from generator.core.errors import DataErrors
 from generator.core.faults import describe, reset
+from generator.core.validate import SiteData, load_site
+
+
+class Failed(click.ClickException):
+    """A command's failure: one Chinese line on stderr (`错误：…` unless told), status 1."""
+
+    def __init__(self, message: str, prefix: str = "错误：") -> None:
+        super().__init__(message)
+        self.prefix = prefix
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"{self.prefix}{self.message}", err=True)
+
+
+class DataFailed(click.ClickException):
+    """The project's data failed validation: every error on its own line, then `total`."""
+
+    def __init__(self, errors: Sequence[object], total: str | None = None) -> None:
+        super().__init__(f"共 {len(errors)} 处错误。")
+        self.errors = errors
+        self.total = total
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for error in self.errors:
+            click.echo(str(error), err=True)
+        if self.total is not None:
+            click.echo(self.total, err=True)
 
 
 class Group(click.Group):
@@ -19,7 +49,16 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            if exc.errno == errno.EPIPE:  # the reader went away (| head): nothing to say
-                sys.exit(1)
-            click.echo(f"错误：{describe(exc)}", err=True)
-            sys.exit(1)
+            if exc.errno == errno.EPIPE:  # the reader went away (| head): click ends quietly
+                raise
+            raise Failed(describe(exc)) from None
+
+
+def loaded(root: Path) -> SiteData:
+    """The project's data, or the command ends listing its errors (fix them first)."""
+    try:
+        return load_site(root.resolve())
+    except DataErrors as exc:
+        raise DataFailed(
+            exc.errors, f"共 {len(exc.errors)} 处错误。请先修正数据（volunteers check）。"
+        ) from None

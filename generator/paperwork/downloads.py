@@ -22,6 +22,7 @@ import segno
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from generator.core import urls
 from generator.core.models import Campaign
 from generator.core.validate import SiteData
 
@@ -57,24 +58,24 @@ def download_index(site: SiteData, files: Mapping[str, bytes] | None = None) -> 
     c = site.campaign
     title_of = dict(enumerate(c.attachments, start=1))
     items = [
-        Download("downloads/notice.pdf", f"{c.title}（{c.doc_number}）",
+        Download(urls.NOTICE_PDF, f"{c.title}（{c.doc_number}）",
                  "通知全文，公文格式，A4 打印", "notice"),
-        Download("downloads/quota-table.pdf", f"附件1：{title_of.get(1, '名额分配表')}",
+        Download(urls.QUOTA_TABLE_PDF, f"附件1：{title_of.get(1, '名额分配表')}",
                  f"{len(site.quotas.quotas)} 个区市县、产业工会的名额，合计 {site.quotas.total} 人",
                  "quota-table"),
-        Download("downloads/registration-form.pdf", f"附件2：{title_of.get(2, '登记表')}",
+        Download(urls.REGISTRATION_FORM_PDF, f"附件2：{title_of.get(2, '登记表')}",
                  "一页 A4，打印后手写填写，贴照片，本人签字", "registration-form"),
-        Download("downloads/registration-form-fillable.pdf",
+        Download(urls.REGISTRATION_FORM_FILLABLE_PDF,
                  f"附件2：{title_of.get(2, '登记表')}（可在电脑上填写）",
                  "在电脑上填写后打印，再贴照片、本人签字", "registration-form-fillable"),
-        Download("downloads/roster-blank.pdf", f"附件3：{title_of.get(3, '花名册')}（空白）",
+        Download(urls.BLANK_ROSTER_PDF, f"附件3：{title_of.get(3, '花名册')}（空白）",
                  "A4 横向，未填工会名称", "roster"),
     ]  # fmt: skip
     for line in site.quotas.quotas:
         union = site.unions[line.union]
         items.append(
             Download(
-                f"downloads/roster-{union.id}.pdf",
+                urls.union_roster(union.id),
                 f"附件3：{title_of.get(3, '花名册')}（{union.name}）",
                 f"已填工会名称，{line.count} 行，对应名额 {line.count} 人",
                 "roster",
@@ -82,7 +83,7 @@ def download_index(site: SiteData, files: Mapping[str, bytes] | None = None) -> 
             )
         )
     items.append(
-        Download("downloads/roster-template.xlsx", f"{title_of.get(3, '花名册')}（Excel 模板）",
+        Download(urls.ROSTER_TEMPLATE_XLSX, f"{title_of.get(3, '花名册')}（Excel 模板）",
                  "各工会汇总名单用；性别、政治面貌可下拉选择，身份证号码列为文本格式",
                  "roster-template")
     )  # fmt: skip
@@ -99,7 +100,7 @@ def build_downloads(site: SiteData, cache_dir: Path | None = None) -> dict[str, 
     documents = pdf_documents(site)
     renderer = PdfRenderer("".join(html for html, _ in documents.values()), cache_dir)
     files = renderer.render_all(documents)
-    files["downloads/roster-template.xlsx"] = roster_workbook(site)
+    files[urls.ROSTER_TEMPLATE_XLSX] = roster_workbook(site)
     return files
 
 
@@ -113,12 +114,12 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
 
     title, body = notice_parts((site.root / NOTICE).read_text(encoding="utf-8"))
     docs = {
-        "downloads/notice.pdf": (
+        urls.NOTICE_PDF: (
             page("notice.html.j2", title=title or site.campaign.title, body=body,
                  issued=cn_date(site.campaign.issued), printed=cn_date(site.campaign.printed)),
             False,
         ),
-        "downloads/quota-table.pdf": (
+        urls.QUOTA_TABLE_PDF: (
             page("quota-table.html.j2", title=titles.get(1, "名额分配表"),
                  lines=[{"name": site.unions[q.union].name, "count": q.count, "note": q.note}
                         for q in site.quotas.quotas],
@@ -126,14 +127,15 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
             False,
         ),
     }  # fmt: skip
-    for fillable, path in ((False, "registration-form"), (True, "registration-form-fillable")):
-        docs[f"downloads/{path}.pdf"] = (
+    forms = ((False, urls.REGISTRATION_FORM_PDF), (True, urls.REGISTRATION_FORM_FILLABLE_PDF))
+    for fillable, path in forms:
+        docs[path] = (
             page("registration-form.html.j2", title=titles.get(2, "登记表"), fillable=fillable,
                  opinions=OPINIONS, privacy_note=PRIVACY_NOTE, person=None, signed=None),
             fillable,
         )  # fmt: skip
     roster = titles.get(3, "花名册")
-    docs["downloads/roster-blank.pdf"] = (
+    docs[urls.BLANK_ROSTER_PDF] = (
         page(
             "roster.html.j2", title=roster, **roster_context("", None, ROSTER.first + ROSTER.rest)
         ),
@@ -142,7 +144,7 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
     for line in site.quotas.quotas:
         union = site.unions[line.union]
         context = roster_context(union.name, union.contact, line.count)
-        docs[f"downloads/roster-{union.id}.pdf"] = (
+        docs[urls.union_roster(union.id)] = (
             page("roster.html.j2", title=roster, **context),
             False,
         )

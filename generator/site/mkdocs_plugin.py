@@ -20,6 +20,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils.templates import TemplateContext
 
+from generator.core import urls
 from generator.core.errors import DataErrors
 from generator.core.validate import SiteData, load_site
 from generator.core.worker import Background, Done
@@ -121,6 +122,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             return blocks[key]
 
         env.globals["volunteers_shared"] = shared
+        env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         return env
 
     @event_priority(100)  # the body in place before any other plugin sees the page

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from generator.core import urls
 from generator.core.progress import union_progress
 from generator.core.validate import SiteData
 
@@ -74,7 +75,7 @@ def projects_json(site: SiteData, base: str = "") -> dict[str, Any]:
                 "summary": p.summary,
                 "approved_on": p.approved_on.isoformat(),
                 "example": p.example,
-                "url": _url(base, f"projects/{p.id}/"),
+                "url": _url(base, urls.served(urls.project_page(p.id))),
             }
             for p in site.projects
         ]
@@ -88,20 +89,20 @@ def _dump(data: dict[str, Any]) -> bytes:
 def feed_xml(site: SiteData, base: str = "") -> bytes:
     """Atom feed of newly approved projects and recognitions, newest first."""
     entries: list[tuple[date, str, str, str, str]] = []
-    for p in site.projects:
+    for p in site.projects:  # an entry's key (its Atom id) never changes, whatever the paths
         entries.append(
             (
                 p.approved_on,
                 f"projects/{p.id}",
                 f"服务项目：{p.title}",
-                f"projects/{p.id}/",
+                urls.served(urls.project_page(p.id)),
                 p.summary,
             )
         )
-    urls = recognition_urls(site)
+    shown = recognition_urls(site)
     for r in site.recognitions:
         title = f"表彰：{r.name}（{r.title}）"
-        entries.append((r.awarded_on, f"recognitions/{r.id}", title, urls[r.id], r.citation))
+        entries.append((r.awarded_on, f"recognitions/{r.id}", title, shown[r.id], r.citation))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     entries = entries[:FEED_ENTRIES]
     updated = entries[0][0] if entries else site.campaign.issued
@@ -131,7 +132,7 @@ def feed_xml(site: SiteData, base: str = "") -> bytes:
 def build_open_data(site: SiteData, base: str = "") -> dict[str, bytes]:
     """Paths under the site root → file contents."""
     return {
-        "data/quotas.json": _dump(quotas_json(site)),
-        "data/projects.json": _dump(projects_json(site, base)),
-        "feed.xml": feed_xml(site, base),
+        urls.QUOTAS_JSON: _dump(quotas_json(site)),
+        urls.PROJECTS_JSON: _dump(projects_json(site, base)),
+        urls.FEED: feed_xml(site, base),
     }

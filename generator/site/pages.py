@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from generator.core import urls
 from generator.core.models import Project
 from generator.core.progress import totals, union_progress
 from generator.core.validate import SiteData
@@ -61,26 +62,14 @@ def html_page_text(meta: dict[str, Any], body: str) -> str:
     return f"---\n{front}---\n\n{body}" if front else body
 
 
-def union_uri(union_id: str) -> str:
-    return f"unions/{union_id}.md"
-
-
-def project_uri(project_id: str) -> str:
-    return f"projects/{project_id}.md"
-
-
-def listing_uri(prefix: str, number: int) -> str:
-    return f"{prefix}/index.md" if number == 1 else f"{prefix}/{number}.md"
-
-
 def recognition_urls(site: SiteData) -> dict[str, str]:
     """Where each recognition is shown: its listing page (by position) and its anchor."""
-    urls = {}
+    shown = {}
     for position, recognition in enumerate(site.recognitions):
         number = position // PAGE_SIZE + 1
-        page = "recognitions/" if number == 1 else f"recognitions/{number}/"
-        urls[recognition.id] = f"{page}#{recognition.id}"
-    return urls
+        page = urls.served(urls.listing_page(urls.RECOGNITIONS, number))
+        shown[recognition.id] = f"{page}#{recognition.id}"
+    return shown
 
 
 def _listing(
@@ -88,7 +77,7 @@ def _listing(
 ) -> Iterator[Page]:
     """Paginated listing: prefix/index.md, prefix/2.md, …; each page holds at most PAGE_SIZE items."""
     count = max(1, -(-len(items) // PAGE_SIZE))
-    uris = [listing_uri(prefix, n) for n in range(1, count + 1)]
+    uris = [urls.listing_page(prefix, n) for n in range(1, count + 1)]
     for n, uri in enumerate(uris, start=1):
         chunk = items[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
         pager = {
@@ -116,10 +105,10 @@ def build_pages(site: SiteData) -> list[Page]:
         "chart": Markup(progress_svg(rows, "各工会已批准志愿者人数与名额")),
     }
     pages = [
-        Page("services.md", "pages/services.md.j2"),
-        Page("quotas.md", "pages/quotas.md.j2", progress),
-        Page("pairing.md", "pages/pairing.md.j2", progress),
-        Page("unions/index.md", "pages/unions.md.j2"),
+        Page(urls.SERVICES, "pages/services.md.j2"),
+        Page(urls.QUOTAS, "pages/quotas.md.j2", progress),
+        Page(urls.PAIRING, "pages/pairing.md.j2", progress),
+        Page(urls.UNIONS, "pages/unions.md.j2"),
     ]
     by_row = {row.union.id: row for row in rows}
     by_union: dict[str | None, list[Project]] = {}
@@ -132,7 +121,7 @@ def build_pages(site: SiteData) -> list[Page]:
         recognitions = [r for r in site.recognitions if r.union == union.id][:LATEST]
         pages.append(
             Page(
-                union_uri(union.id),
+                urls.union_page(union.id),
                 "pages/union.md.j2",
                 {
                     "union": union,
@@ -152,17 +141,19 @@ def build_pages(site: SiteData) -> list[Page]:
         )
         if projects:
             pages += _listing(
-                f"projects/union/{union.id}",
+                urls.union_projects(union.id),
                 f"{union.name}的服务项目",
                 projects,
                 "pages/projects.html.j2",
                 union=union,
             )
-    pages += _listing("projects", "服务项目", site.projects, "pages/projects.html.j2", union=None)
+    pages += _listing(
+        urls.PROJECTS, "服务项目", site.projects, "pages/projects.html.j2", union=None
+    )
     for category_id, projects in by_category.items():
         category = site.categories[category_id]
         pages += _listing(
-            f"projects/category/{category_id}",
+            urls.category_projects(category_id),
             f"{category.name}服务项目",
             projects,
             "pages/projects.html.j2",
@@ -170,14 +161,14 @@ def build_pages(site: SiteData) -> list[Page]:
         )
     pages += [
         Page(
-            project_uri(p.id),
+            urls.project_page(p.id),
             "pages/project.html.j2",
             {"project": p},
             front_matter(p.title, p.summary),
         )
         for p in site.projects
     ]
-    pages += _listing("recognitions", "表彰", site.recognitions, "pages/recognitions.md.j2")
+    pages += _listing(urls.RECOGNITIONS, "表彰", site.recognitions, "pages/recognitions.md.j2")
     return pages
 
 

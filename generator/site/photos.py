@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from generator.core import urls
 from generator.core.photocheck import MAX_SIDE
 from generator.core.validate import SiteData
 
@@ -36,7 +37,7 @@ def build_photos(site: SiteData) -> dict[str, bytes]:
     """Paths under the site root → resized photos of the recognitions that have one."""
     root: Path = site.root
     return {
-        f"recognitions/photos/{r.id}.jpg": resize_photo((root / PHOTO_DIR / r.photo).read_bytes())
+        urls.recognition_photo(r.id): resize_photo((root / PHOTO_DIR / r.photo).read_bytes())
         for r in site.recognitions
         if r.photo
     }

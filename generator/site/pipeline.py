@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.core import urls
 from generator.core.errors import DataError, DataErrors
 from generator.core.validate import SiteData
 from generator.core.worker import Background, Done
@@ -96,7 +97,7 @@ def site_files(
 def downloads_page(site: SiteData, downloads: Mapping[str, bytes]) -> Page:
     """The 表格下载 page, with each file's size."""
     return Page(
-        "downloads.md",
+        urls.DOWNLOADS_PAGE,
         "pages/downloads.md.j2",
         {"downloads": download_index(site, downloads)},
         front_matter(

@@ -13,6 +13,8 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
+from generator.core import urls
+
 from .escaping import finalize, sanitise, source_text
 
 TEMPLATES = Path(str(files("generator") / "site_templates"))
@@ -25,23 +27,12 @@ def relative(from_uri: str, to_uri: str) -> Markup:
     return Markup(escape(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")))
 
 
-def page_url(uri: str) -> str:
-    """Where a docs file is served, with directory URLs (the site's contract: mkdocs.yml sets
-    use_directory_urls): projects/x.md → projects/x/, projects/index.md → projects/."""
-    if not uri.endswith(".md"):
-        return uri
-    stem = uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/" if stem.endswith("/index") else stem + "/"
-
-
 def url(from_uri: str, to_uri: str) -> Markup:
     """An HTML link from one docs page to another docs file, as the built site serves them,
     e.g. from projects/x.md to unions/y.md → ../../unions/y/. The site builder rewrites links
     written in Markdown; links written in HTML (listings, project pages, the pager) are final."""
     path, _, fragment = to_uri.partition("#")
-    target, here = page_url(path), page_url(from_uri)
+    target, here = urls.served(path), urls.served(from_uri)
     folder = here if here.endswith("/") or not here else posixpath.dirname(here)
     link = posixpath.relpath("/" + target, "/" + folder)
     if target.endswith("/") or not target:
@@ -121,7 +112,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         tel=tel,
         markdown=markdown_html,
     )
-    env.globals.update(relative=relative, url=url)
+    env.globals.update(relative=relative, url=url, urls=urls)
     return env
 
 
