@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.core import safefile
 from generator.core.worker import Background
 from generator.core.writer import write_atomic
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 ENGINE_VERSION = "1"
 """Bump when a change here alters the PDF bytes, so that cached PDFs are not reused."""
+CACHED_PDF_MAX_BYTES = 64 * 1024 * 1024
+"""A cached PDF larger than this is not read (the largest, the fillable form, is under 1 MB)."""
 
 # --- Rendering ---------------------------------------------------------------------------
 
@@ -96,7 +99,10 @@ class PdfRenderer:
         if self.cache_dir is None:
             return None
         file = self.cache_dir / f"{self.key(html, forms)}.pdf"
-        return file.read_bytes() if file.is_file() else None
+        try:  # .cache/ may be restored from a shared cache: no FIFO, device or giant file
+            return safefile.read_bytes(file, CACHED_PDF_MAX_BYTES)
+        except safefile.Refused:
+            return None
 
     def render(self, html: str, *, forms: bool = False) -> bytes:
         """The PDF of `html`. With `forms`, inputs and textareas become AcroForm fields."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.core import digitgroups, identity
+from generator.core import digitgroups, identity, safefile
 from generator.core.identity import PersonalNumber, find_personal_numbers
 from generator.core.worker import Background
 from generator.core.writer import write_atomic
@@ -53,6 +53,8 @@ _ESCAPED = re.compile(
     re.IGNORECASE,
 )
 _LABELS = {"id": "完整身份证号（校验位有效）", "mobile": "个人手机号"}
+CACHE_MAX_BYTES = 256 * 1024 * 1024
+"""The scan cache's size beyond which it is not read (about 100 bytes a published file)."""
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,35 @@ def _cache_file(cache_dir: Path) -> Path:
 def _load_cache(cache_dir: Path | None) -> dict[str, Result]:
     if cache_dir is None:
         return {}
+    # .cache/ is restored from a shared CI cache: read it as untrusted (a regular file within a
+    # cap, JSON of exactly the shape written below); anything else means scanning again.
     try:
-        data = json.loads(_cache_file(cache_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = safefile.read_bytes(_cache_file(cache_dir), CACHE_MAX_BYTES)
+        data = json.loads(raw)
+    except (safefile.Refused, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("scanner") != _SCANNER:
         return {}
-    return {k: [tuple(f) for f in v] for k, v in data.get("files", {}).items()}  # type: ignore[misc]
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    seen: dict[str, Result] = {}
+    for key, findings in files.items():
+        if not isinstance(findings, list) or not all(_is_finding(f) for f in findings):
+            return {}
+        seen[key] = [(f[0], f[1], f[2]) for f in findings]
+    return seen
+
+
+def _is_finding(item: object) -> bool:
+    """(kind, masked, line or None), as `_save_cache` writes a finding."""
+    return (
+        isinstance(item, list)
+        and len(item) == 3
+        and item[0] in _LABELS
+        and isinstance(item[1], str)
+        and (item[2] is None or (isinstance(item[2], int) and not isinstance(item[2], bool)))
+    )
 
 
 def _save_cache(cache_dir: Path | None, seen: dict[str, Result]) -> None:
