@@ -23,6 +23,7 @@ from generator.core import safefile
 
 from .errors import IntakeError
 from .sources import Row, Table
+from .xlsfile import read_sheet as xls_sheet
 from .xlsxfile import read_sheet
 
 MAX_ROWS = 100_000
@@ -42,7 +43,7 @@ def open_file(path: Path, worksheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if not os.path.lexists(path):
         raise IntakeError(f"找不到文件 {path}")
-    if suffix not in {".csv", ".xlsx", ".xlsm"}:
+    if suffix not in {".csv", ".xlsx", ".xlsm", ".xls"}:
         raise IntakeError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv 或 .xlsx")
     # Refused early (not a regular file, too large, missing) with the reason.
     opened(path).close()
@@ -176,7 +177,8 @@ def cell_text(value: Any) -> str:
 def _xlsx(path: Path, worksheet: str | None) -> Table:
     def records() -> Generator[Row, None, None]:
         with opened(path) as handle:
-            yield from read_sheet(handle, path.name, worksheet, cell_text, (MAX_ROWS, MAX_COLUMNS))
+            read = xls_sheet if path.suffix.lower() == ".xls" else read_sheet
+            yield from read(handle, path.name, worksheet, cell_text, (MAX_ROWS, MAX_COLUMNS))
 
     reader = records()
     first = next(reader, None)
