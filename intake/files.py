@@ -44,7 +44,9 @@ def open_file(path: Path, worksheet: str | None = None) -> Table:
     if not os.path.lexists(path):
         raise IntakeError(f"找不到文件 {path}")
     if suffix not in {".csv", ".xlsx", ".xlsm", ".xls"}:
-        raise IntakeError(f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv 或 .xlsx")
+        raise IntakeError(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv、.xlsx 或 .xls"
+        )
     # Refused early (not a regular file, too large, missing) with the reason.
     opened(path).close()
     return _csv(path) if suffix == ".csv" else _xlsx(path, worksheet)

@@ -106,3 +106,17 @@ def test_xls_past_the_column_cap_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IntakeError) as info:
         open_file(path)
     assert "第 202 列超出上限（最多 200 列）" in str(info.value)
+
+
+def test_xls_worksheet_is_chosen_by_name(tmp_path: Path) -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("说明").write(0, 0, "请勿修改")
+    data = book.add_sheet("报名")
+    data.write(0, 0, "姓名")
+    data.write(1, 0, "甲")
+    book.save(str(tmp_path / "b.xls"))
+    table = open_file(tmp_path / "b.xls", "报名")
+    assert (table.header, list(table.rows)) == (["姓名"], [(2, ["甲"])])
+    with pytest.raises(IntakeError) as info:
+        open_file(tmp_path / "b.xls", "名单")
+    assert str(info.value) == "找不到工作表“名单”（现有：说明、报名）"
