@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.core import faults, outputs
 from generator.core.writer import write_atomic
 
-from . import gitbranch, report, sources
+from . import gitbranch, profiles, report, sources
 from .columns import Mapping
 from .errors import IntakeError
 from .pipeline import Progress, RunResult, run
@@ -60,6 +60,15 @@ def open_table(
     return sources.open_file(file, worksheet)
 
 
+def shaped(table: sources.Table, mapping: Mapping, source: str) -> tuple[sources.Table, str]:
+    """The table in the form's shape per its source profile, and why that profile; a mapping file
+    overrides every profile (its renames are applied to the headers exactly as exported)."""
+    if mapping.rename:
+        return table, "按列名对照文件读取（不识别导出格式）"
+    detection = profiles.detect(table.header, source)
+    return profiles.apply(table, detection), detection.reason
+
+
 class WriteBackFailed(IntakeError):
     """The records (and report) are in place; only --mark-imported's write-back failed."""
 
@@ -93,6 +102,7 @@ def intake_run(
     mapping_file: Path | None,
     credentials: Path | None,
     progress_for: ProgressFactory,
+    source: str = "auto",
 ) -> RunResult:
     """Read the source, write the new records (or commit them to `branch`), the report and the
     write-back; an IntakeError says what went wrong (WriteBackFailed: only the write-back)."""
@@ -113,11 +123,13 @@ def intake_run(
     check_credentials(credentials, data_dir.resolve().parent)
     mapping = Mapping.load(mapping_file)
     table = open_table(sheet, worksheet, file, credentials, mapping)
+    table, profile = shaped(table, mapping, source)
     with progress_for(table.total) as progress:
         if branch is None:
             result = run(
                 kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress
             )
+            result.profile = profile
         else:
             locked = data_dir.is_dir()
             with (
@@ -133,6 +145,7 @@ def intake_run(
                     keep_statuses=mark_imported,
                     progress=progress,
                 )
+                result.profile = profile
                 if result.written:
                     rel = tree.data_dir(data_dir).relative_to(tree.path)
                     gitbranch.commit(
