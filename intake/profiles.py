@@ -88,6 +88,7 @@ DETECT_ORDER = ("wjx", "tencent", "jinshuju", "wps", "google")
 _PREFIX = re.compile(r"^(?:[QqＱ]\s*\d+\s*[.、．:：)）]?|\d+\s*[、.．)）]|[（(]\d+[)）])\s*")
 _SUFFIX = re.compile(r"(?:[:：*＊]|[（(](?:必填|必答|可多选|多选|单选|选填)[)）])+$")
 _OPTION = re.compile(r"^(\d+)\s*[.、．]\s*([^:：]+)[:：](.+)$")
+_FILL_IN = re.compile(r"_填空\d*$")
 _CHOSEN = re.compile(r"^(?:1|√|✓|✔|☑|是|yes|y|true)$", re.IGNORECASE)
 
 
@@ -135,10 +136,17 @@ def _groups(header: list[str]) -> dict[int, list[tuple[int, str]]]:
     by_question: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for i, cell in enumerate(header):
         match = _OPTION.match(header_key(cell))
-        if match:
+        if match and not _FILL_IN.search(match.group(3)):  # `其他_填空1`: the text, not a choice
             number, title, option = match.groups()
             by_question.setdefault((number, title), []).append((i, option))
     return {columns[0][0]: columns for columns in by_question.values()}
+
+
+def questions_only(ignored: tuple[str, ...], detection: Detection) -> tuple[str, ...]:
+    """The unused columns without the service's own metadata (序号, 来自IP…): only questions the
+    form does not know are worth a reviewer's look."""
+    metadata = {header_key(m) for m in detection.profile.metadata}
+    return tuple(c for c in ignored if header_key(c) not in metadata)
 
 
 def chosen(cell: str, option: str) -> bool:

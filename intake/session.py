@@ -60,13 +60,23 @@ def open_table(
     return sources.open_file(file, worksheet)
 
 
-def shaped(table: sources.Table, mapping: Mapping, source: str) -> tuple[sources.Table, str]:
-    """The table in the form's shape per its source profile, and why that profile; a mapping file
-    overrides every profile (its renames are applied to the headers exactly as exported)."""
+def shaped(
+    table: sources.Table, mapping: Mapping, source: str
+) -> tuple[sources.Table, profiles.Detection]:
+    """The table in the form's shape per its source profile, and which profile and why; a mapping
+    file overrides every profile (its renames apply to the headers exactly as exported)."""
     if mapping.rename:
-        return table, "按列名对照文件读取（不识别导出格式）"
+        plain = profiles.PROFILES["plain"]
+        return table, profiles.Detection(plain, "按列名对照文件读取（不识别导出格式）")
     detection = profiles.detect(table.header, source)
-    return profiles.apply(table, detection), detection.reason
+    return profiles.apply(table, detection), detection
+
+
+def settle(result: RunResult, detection: profiles.Detection) -> None:
+    """The profile and its reason on the result; the service's metadata columns not listed as
+    unused."""
+    result.profile = detection.reason
+    result.ignored_columns = profiles.questions_only(result.ignored_columns, detection)
 
 
 class WriteBackFailed(IntakeError):
@@ -123,13 +133,13 @@ def intake_run(
     check_credentials(credentials, data_dir.resolve().parent)
     mapping = Mapping.load(mapping_file)
     table = open_table(sheet, worksheet, file, credentials, mapping)
-    table, profile = shaped(table, mapping, source)
+    table, detection = shaped(table, mapping, source)
     with progress_for(table.total) as progress:
         if branch is None:
             result = run(
                 kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress
             )
-            result.profile = profile
+            settle(result, detection)
         else:
             locked = data_dir.is_dir()
             with (
@@ -145,7 +155,7 @@ def intake_run(
                     keep_statuses=mark_imported,
                     progress=progress,
                 )
-                result.profile = profile
+                settle(result, detection)
                 if result.written:
                     rel = tree.data_dir(data_dir).relative_to(tree.path)
                     gitbranch.commit(

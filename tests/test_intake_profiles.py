@@ -102,6 +102,8 @@ def tencent(person: dict[str, str], n: int) -> tuple[list[str], list[str]]:
             header.append(f"{i + 1}.{q}:{area}")
             chosen = area in areas(person)
             cells.append((area if k == 0 else marks[n % 3]) if chosen else "")
+        header.append(f"{i + 1}.{q}:其他_填空1")  # the text of 其他: not an option chosen
+        cells.append("是")
     return [*header, ""], [*cells, ""]  # 腾讯问卷 ends every line with an empty column
 
 
@@ -163,6 +165,8 @@ def test_each_services_export_imports_without_a_mapping(
     text = report.read_text(encoding="utf-8")
     assert f"匹配 {label} 导出格式" in text
     assert "- 第 4 行（志愿者3）：身份证号：" in text  # the bad row, by its sheet row
+    unused = [line for line in text.splitlines() if line.startswith("未使用的列")]
+    assert not any(m in "".join(unused) for m in ("来自IP", "序号", "提交人", "编号"))  # metadata
     records = [yaml.safe_load(p.read_text()) for p in (data / "registrations").rglob("*.yml")]
     by_name = {r["name"]: r for r in records}
     assert set(by_name) == {"志愿者1", "志愿者2", "志愿者4"}
