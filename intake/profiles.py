@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .normalize import header_key
 from .sources import Row, Table
@@ -89,7 +90,7 @@ _PREFIX = re.compile(r"^(?:[QqＱ]\s*\d+\s*[.、．:：)）]?|\d+\s*[、.．)）
 _SUFFIX = re.compile(r"(?:[:：*＊]|[（(](?:必填|必答|可多选|多选|单选|选填)[)）])+$")
 _OPTION = re.compile(r"^(\d+)\s*[.、．]\s*([^:：]+)[:：](.+)$")
 _FILL_IN = re.compile(r"_填空\d*$")
-_CHOSEN = re.compile(r"^(?:1|√|✓|✔|☑|是|yes|y|true)$", re.IGNORECASE)
+_MARKS = frozenset({"1", "√", "✓", "✔", "☑", "是", "yes", "y", "true"})
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,21 @@ def questions_only(ignored: tuple[str, ...], detection: Detection) -> tuple[str,
 
 
 def chosen(cell: str, option: str) -> bool:
-    """A per-option cell that says the option was chosen: its text, 1, √ or 是."""
-    text = header_key(cell)
-    return bool(text) and (text == header_key(option) or bool(_CHOSEN.match(text)))
+    """A per-option cell that says the option was chosen: its text, 1, √ or 是. `option` is
+    already a header_key; the cell is cleaned only when the plain comparison fails (speed)."""
+    text = cell.strip()
+    if not text:
+        return False
+    if text == option or text.lower() in _MARKS:
+        return True
+    text = _cell_key(text)
+    return text == option or text in _MARKS
+
+
+@lru_cache(maxsize=4096)
+def _cell_key(text: str) -> str:
+    """header_key, lower-cased, of a per-option cell: the same few answers repeat on every row."""
+    return header_key(text).lower()
 
 
 def apply(table: Table, detection: Detection) -> Table:

@@ -256,3 +256,40 @@ def test_unknown_month_name_is_unreadable() -> None:
 @pytest.mark.parametrize("joiner", ["┋", "|", "、", "，", ";", "\n"])
 def test_multi_choice_joiners(joiner: str) -> None:
     assert split_list(joiner.join(AREAS)) == AREAS
+
+
+@pytest.mark.parametrize(
+    ("cell", "picked"),
+    [
+        ("社会救助", True),
+        (" √ ", True),
+        ("是", True),
+        ("1", True),
+        ("TRUE", True),
+        ("", False),
+        ("0", False),
+        ("否", False),
+        ("法律咨询", False),
+    ],
+)
+def test_a_per_option_cell_says_whether_its_option_was_chosen(cell: str, picked: bool) -> None:
+    from intake.profiles import chosen
+
+    assert chosen(cell, "社会救助") is picked
+
+
+def test_short_rows_and_a_google_sheet_keep_their_columns() -> None:
+    from intake.profiles import apply
+    from intake.sources import SheetHandle, Table
+
+    header = ["编号", "结束答题时间", "1.姓名", "2.服务意向:社会救助", "2.服务意向:法律咨询"]
+    rows = iter([(2, ["1", "2012-07-10 15:30:00", "张三", "", "1"]), (3, ["2"])])
+    table = apply(Table(header, rows, "x"), detect(header))
+    assert table.header == ["编号", "结束答题时间", "姓名", "服务意向"]
+    assert list(table.rows) == [
+        (2, ["1", "2012-07-10 15:30:00", "张三", "法律咨询"]),
+        (3, ["2", "", "", ""]),
+    ]
+    sheet = SheetHandle(None, "k", "t")  # type: ignore[arg-type]
+    kept = apply(Table(header, iter([]), "x", sheet=sheet), detect(header))
+    assert kept.header == ["编号", "结束答题时间", "姓名", "服务意向:社会救助", "服务意向:法律咨询"]
