@@ -293,3 +293,42 @@ def test_short_rows_and_a_google_sheet_keep_their_columns() -> None:
     sheet = SheetHandle(None, "k", "t")  # type: ignore[arg-type]
     kept = apply(Table(header, iter([]), "x", sheet=sheet), detect(header))
     assert kept.header == ["编号", "结束答题时间", "姓名", "服务意向:社会救助", "服务意向:法律咨询"]
+
+
+def test_roster_reads_the_same_export_as_intake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 问卷星 export imported, approved at three levels, then archived from the same file."""
+    from click.testing import CliRunner
+
+    from generator.cli.main import main
+    from tests.conftest import copy_project
+
+    monkeypatch.setenv("INTAKE_HMAC_KEY", KEY)
+    root = copy_project(tmp_path / "project")
+    data = root / "data"
+    path = export(tmp_path, wjx, "xlsx")
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["intake", "registrations", "--file", str(path), "--data-dir", str(data)]
+    )
+    assert done.exit_code == 0, done.output
+    first = next(
+        p.stem
+        for p in (data / "registrations" / "zhongshan").glob("*.yml")
+        if "志愿者4" in p.read_text(encoding="utf-8")
+    )
+    for level, office in (
+        ("unit", "某公司工会"),
+        ("district", "中山区总工会"),
+        ("city", "市总工会"),
+    ):
+        args = ["review", first, "--level", level, "--opinion", "同意", "--office", office]
+        reviewed = runner.invoke(main, [*args, "--date", "2012-07-12", "--root", str(root)])
+        assert reviewed.exit_code == 0, reviewed.output
+    out = tmp_path / "archive"
+    args = ["roster", "zhongshan", "--file", str(path), "--out", str(out), "--data-dir", str(data)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "已批准 1 人" in result.output
+    assert (out / f"registration-{first}.pdf").is_file()
