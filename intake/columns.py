@@ -23,28 +23,39 @@ class Column:
     """Shown to people as written: checked for formula-like starts and personal numbers."""
 
 
+SUBMITTED = ("时间戳", "提交时间", "提交答卷时间", "结束答题时间", "填写时间", "Timestamp")
+"""The submission time as each service heads it (Google, 金数据/WPS/腾讯文档, 问卷星, 腾讯问卷)."""
+
 REGISTRATION = (
-    Column("submitted", "时间戳记", aliases=("时间戳", "提交时间", "Timestamp")),
-    Column("name", "姓名", free_text=True),
+    Column("submitted", "时间戳记", aliases=SUBMITTED),
+    Column("name", "姓名", aliases=("您的姓名", "真实姓名"), free_text=True),
     Column("gender", "性别"),
     Column("political_status", "政治面貌"),
-    Column("id_number", "身份证号", aliases=("身份证号码", "公民身份号码")),
-    Column("phone", "联系电话", aliases=("手机号码", "电话")),
+    Column(
+        "id_number",
+        "身份证号",
+        aliases=("身份证", "身份证号码", "公民身份号码", "证件号码", "证件号", "身份证件号码"),
+    ),
+    Column(
+        "phone", "联系电话", aliases=("手机", "手机号", "手机号码", "电话", "联系方式", "联系手机")
+    ),
     Column("work_start", "参加工作时间", required=False),
-    Column("education", "学历", required=False),
+    Column("education", "学历", required=False, aliases=("文化程度", "最高学历")),
     Column("health", "健康状况", required=False),
-    Column("employer", "工作单位", required=False, free_text=True),
+    Column("employer", "工作单位", required=False, aliases=("单位", "所在单位"), free_text=True),
     Column("skills", "特长", required=False, free_text=True),
     Column("resume", "工作简历", required=False, free_text=True),
-    Column("union", "所属工会"),
-    Column("categories", "服务意向", required=False),
+    Column("union", "所属工会", aliases=("所在工会", "工会")),
+    Column(
+        "categories", "服务意向", required=False, aliases=("服务领域", "服务类别", "志愿服务意向")
+    ),
     Column("application", "本人申请", required=False, free_text=True),
     Column("consent", "个人信息处理同意"),
     Column("guardian_consent", "监护人同意", required=False),
 )
 
 PROPOSAL = (
-    Column("submitted", "时间戳记", aliases=("时间戳", "提交时间", "Timestamp")),
+    Column("submitted", "时间戳记", aliases=SUBMITTED),
     Column("title", "项目名称", free_text=True),
     Column("category", "服务类别"),
     Column("origin", "提出方", required=False),

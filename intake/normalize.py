@@ -56,25 +56,35 @@ def affirmative(value: str) -> bool:
 
 
 def split_list(value: str) -> list[str]:
-    """服务意向: items separated by 、 , ， ; ； or new lines (Google Forms joins with ", ")."""
-    return [item.strip() for item in re.split(r"[、,，;；\n]+", value) if item.strip()]
+    """服务意向: items separated by 、 , ， ; ； | or new lines (Google Forms joins with ", ",
+    问卷星 with ┋)."""
+    return [item.strip() for item in re.split(r"[、,，;；\n┋|｜]+", value) if item.strip()]
 
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _TIME = r"(上午|下午|AM|PM)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(上午|下午|AM|PM)?"
 _ISO_LIKE = re.compile(rf"^{_DATE}(?:[\sT]+{_TIME})?$", re.IGNORECASE)
 _US_LIKE = re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})(?:\s+{_TIME})?$", re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}})-([a-z]{{3}})-(\d{{4}})(?:\s+{_TIME})?$", re.IGNORECASE)
 
 
 def parse_timestamp(value: str) -> datetime | None:
     """A form's 时间戳记 in the forms Google Sheets, Excel and exports write it; None if unreadable.
 
     Accepted: 2012/7/10 15:30:00, 2012-07-10T15:30:00, 2012年7月10日 下午3:30:00, and the US
-    order 7/10/2012 3:30:00 PM (Google's en-US locale writes month first)."""
+    order 7/10/2012 3:30:00 PM (Google's en-US locale writes month first), and 腾讯问卷's
+    10-Jul-2012 15:30:00."""
     text = clean(value)
     match = _ISO_LIKE.match(text)
+    day_month = None if match else _DAY_MONTH.match(text)
     if match:
         y, m, d, *clock = match.groups()
+    elif day_month:
+        d, name, y, *clock = day_month.groups()
+        if name.lower() not in _MONTHS:
+            return None
+        m = str(_MONTHS.index(name.lower()) + 1)
     else:
         match = _US_LIKE.match(text)
         if not match:

@@ -50,6 +50,8 @@ class RunResult:
     status_column: int = 0
     """Where --mark-imported writes: the existing status column, or the one after the header."""
     union_names: dict[str, str] = field(default_factory=dict)
+    profile: str = ""
+    """Which export format the header matched, and why (see intake.profiles)."""
 
     def total(self, outcome: str) -> int:
         return sum(n for (_, o), n in self.counts.items() if o == outcome)

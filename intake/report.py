@@ -62,6 +62,8 @@ def render(result: RunResult) -> str:
         f"来源：{md(result.source)}；读取 {result.rows} 行（空行不计）。{result.summary()}。",
         "",
     ]
+    if result.profile:
+        lines += [f"导出格式：{md(result.profile)}", ""]
     if unions:
         columns = (WRITTEN, EXISTING, DUPLICATE)
         head = " | ".join(OUTCOME_LABELS[o] for o in columns)

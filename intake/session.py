@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.core import faults, outputs
 from generator.core.writer import write_atomic
 
-from . import gitbranch, report, sources
+from . import gitbranch, profiles, report, sources
 from .columns import Mapping
 from .errors import IntakeError
 from .pipeline import Progress, RunResult, run
@@ -60,6 +60,25 @@ def open_table(
     return sources.open_file(file, worksheet)
 
 
+def shaped(
+    table: sources.Table, mapping: Mapping, source: str
+) -> tuple[sources.Table, profiles.Detection]:
+    """The table in the form's shape per its source profile, and which profile and why; a mapping
+    file overrides every profile (its renames apply to the headers exactly as exported)."""
+    if mapping.rename:
+        plain = profiles.PROFILES["plain"]
+        return table, profiles.Detection(plain, "按列名对照文件读取（不识别导出格式）")
+    detection = profiles.detect(table.header, source)
+    return profiles.apply(table, detection), detection
+
+
+def settle(result: RunResult, detection: profiles.Detection) -> None:
+    """The profile and its reason on the result; the service's metadata columns not listed as
+    unused."""
+    result.profile = detection.reason
+    result.ignored_columns = profiles.questions_only(result.ignored_columns, detection)
+
+
 class WriteBackFailed(IntakeError):
     """The records (and report) are in place; only --mark-imported's write-back failed."""
 
@@ -93,6 +112,7 @@ def intake_run(
     mapping_file: Path | None,
     credentials: Path | None,
     progress_for: ProgressFactory,
+    source: str = "auto",
 ) -> RunResult:
     """Read the source, write the new records (or commit them to `branch`), the report and the
     write-back; an IntakeError says what went wrong (WriteBackFailed: only the write-back)."""
@@ -113,11 +133,13 @@ def intake_run(
     check_credentials(credentials, data_dir.resolve().parent)
     mapping = Mapping.load(mapping_file)
     table = open_table(sheet, worksheet, file, credentials, mapping)
+    table, detection = shaped(table, mapping, source)
     with progress_for(table.total) as progress:
         if branch is None:
             result = run(
                 kind, table, data_dir, key, mapping, keep_statuses=mark_imported, progress=progress
             )
+            settle(result, detection)
         else:
             locked = data_dir.is_dir()
             with (
@@ -133,6 +155,7 @@ def intake_run(
                     keep_statuses=mark_imported,
                     progress=progress,
                 )
+                settle(result, detection)
                 if result.written:
                     rel = tree.data_dir(data_dir).relative_to(tree.path)
                     gitbranch.commit(

@@ -94,6 +94,7 @@ def test_a_sheet_of_good_and_bad_rows(server: SheetsServer, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert result.output == (
         "网上报名导入：新增 5 条报名记录：已导入过 0，重复 2，有误 5（共读取 12 行）。\n"
+        "导出格式：匹配 Google 表单 导出格式：有“时间戳记”列\n"
     )
     files = sorted(p.relative_to(data).as_posix() for p in (data / "registrations").rglob("*.yml"))
     assert [f.split("/")[1] for f in files] == [

@@ -40,7 +40,7 @@ def roster(
     from intake.columns import Mapping
     from intake.details import source_rows
     from intake.errors import IntakeError
-    from intake.session import check_credentials, check_source, hmac_key, open_table
+    from intake.session import check_credentials, check_source, hmac_key, open_table, shaped
 
     root = data_dir.resolve().parent
     if data_dir.name != "data" or not data_dir.is_dir():
@@ -64,6 +64,7 @@ def roster(
     try:
         columns = Mapping.load(mapping)
         table = open_table(sheet, worksheet, file, credentials, columns)
+        table, _ = shaped(table, columns, "auto")  # a 问卷星… export read as intake reads it
         joined = archive.join(records, source_rows(table, site, key, columns))
     except IntakeError as exc:
         raise Failed(f"读取报名表失败：{exc}") from None

@@ -13,6 +13,7 @@ from generator.core.identity import redact
 from intake import report
 from intake.errors import IntakeError
 from intake.pipeline import DUPLICATE, EXISTING, REJECTED, WRITTEN, Progress, RunResult
+from intake.profiles import SOURCES
 from intake.session import WriteBackFailed, intake_run
 
 from .errors import Failed
@@ -57,6 +58,13 @@ def _bar(total: int | None) -> Iterator[Progress | None]:
     "--mark-imported", is_flag=True, help="在表格的“导入状态”列写回每行结果（一次批量请求）。"
 )
 @click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default="auto",
+    show_default=True,
+    help="导出文件来自哪个问卷服务（auto：按表头自动识别；plain：只按列名）；--mapping 优先于它。",
+)
+@click.option(
     "--branch",
     metavar="NAME",
     help="把新记录提交到此分支（不存在则从当前 HEAD 创建），工作区不变。",
@@ -72,6 +80,7 @@ def intake(
     branch: str | None,
     mapping: Path | None,
     credentials: Path | None,
+    source: str,
 ) -> None:
     """导入网上报名（registrations）或服务项目申报（proposals），写成待审核的 YAML 记录。"""
     try:
@@ -87,6 +96,7 @@ def intake(
             mapping,
             credentials,
             _bar,
+            source,
         )
     except WriteBackFailed as exc:
         _summary(exc.result, report_file)
@@ -101,6 +111,8 @@ def _summary(result: RunResult, report_file: Path | None) -> None:
         f"{report.title(result)}：{result.summary(EXISTING, DUPLICATE, REJECTED)}"
         f"（共读取 {result.rows} 行）。"
     )
+    if result.profile:
+        click.echo(f"导出格式：{result.profile}")
     if report_file is not None:
         return  # the report lists every row
     for note in result.rejected[:SHOWN_ROWS]:
