@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, data, intake, staff
+from . import archive, data, intake, review, staff
 from .errors import Group
 
 
@@ -22,7 +22,8 @@ for command in (
     staff.new,
     staff.approve,
     staff.reject,
-    staff.review,
+    review.review,
+    review.review_sheet,
     archive.roster,
     intake.intake,
 ):

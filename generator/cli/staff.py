@@ -1,4 +1,4 @@
-"""`volunteers new`, `approve`, `reject` and `review`: staff work on projects and sign-ups."""
+"""`volunteers new`, `approve` and `reject`: staff work on projects (reviews: review.py)."""
 
 from __future__ import annotations
 
@@ -7,45 +7,10 @@ from pathlib import Path
 
 import click
 
-from generator.core.review import ReviewError
 from generator.staff.actions import StaffError
 
 from .errors import Failed, loaded
 from .options import date_option, day, root_option
-
-
-@click.command()
-@click.argument("record_id")
-@click.option(
-    "--level",
-    type=click.Choice(["unit", "district", "city"]),
-    required=True,
-    help="unit 单位工会 / district 区市县总工会、产业工会 / city 市总工会。",
-)
-@click.option("--opinion", type=click.Choice(["同意", "不同意"]), required=True)
-@click.option("--office", required=True, help="签署意见的工会或部门。")
-@date_option("签署日期（默认今天）。")
-@click.option("--note", default=None, help="备注。")
-@root_option
-def review(
-    record_id: str,
-    level: str,
-    opinion: str,
-    office: str,
-    on: datetime | None,
-    note: str | None,
-    root: Path,
-) -> None:
-    """在一份登记上签署某一级工会意见（单位工会 → 区市县总工会、产业工会 → 市总工会）。"""
-    from generator.staff.actions import review as do_review
-
-    try:
-        record = do_review(root.resolve(), record_id, level, opinion, office, day(on), note)
-    except (StaffError, ReviewError) as exc:
-        raise Failed(str(exc)) from None
-    click.echo(
-        f"{record_id}：已记录{record.opinions[-1].level.label}（{opinion}），当前状态：{record.status.label}。"
-    )
 
 
 @click.command()

@@ -16,6 +16,8 @@ class UnionProgress:
     pending: int
     needy: int | None
     paired: int | None
+    waiting: tuple[int, int, int] = (0, 0, 0)
+    """Pending records waiting for the unit's, the district's and the city's opinion."""
 
     @property
     def percent(self) -> float:
@@ -37,6 +39,7 @@ def union_progress(site: SiteData) -> list[UnionProgress]:
     for line in site.quotas.quotas:
         counts = site.registration_counts.get(line.union, {})
         pair = pairing.get(line.union)
+        waits = site.waiting_counts.get(line.union, {})
         rows.append(
             UnionProgress(
                 union=site.unions[line.union],
@@ -45,6 +48,7 @@ def union_progress(site: SiteData) -> list[UnionProgress]:
                 pending=counts.get("pending", 0),
                 needy=pair.needy if pair else None,
                 paired=pair.paired if pair else None,
+                waiting=(waits.get("unit", 0), waits.get("district", 0), waits.get("city", 0)),
             )
         )
     return rows
@@ -57,6 +61,7 @@ class Totals:
     pending: int
     needy: int
     paired: int
+    waiting: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def percent(self) -> float:
@@ -74,4 +79,9 @@ def totals(rows: list[UnionProgress]) -> Totals:
         pending=sum(r.pending for r in rows),
         needy=sum(r.needy or 0 for r in rows),
         paired=sum(r.paired or 0 for r in rows),
+        waiting=(
+            sum(r.waiting[0] for r in rows),
+            sum(r.waiting[1] for r in rows),
+            sum(r.waiting[2] for r in rows),
+        ),
     )

@@ -18,8 +18,8 @@ from . import loader
 from .errors import DataErrors, Report
 from .loader import Document
 from .messages import field_path, from_validation_error
-from .records import Proposal, RecordStatus, Registration
-from .review import derive_status, order_problem
+from .records import OpinionLevel, Proposal, RecordStatus, Registration
+from .review import derive_status, order_problem, waiting_level
 from .worker import Background
 from .writer import write_atomic
 
@@ -33,15 +33,22 @@ class LoadedRecords:
     themselves are kept only when asked for (50,000 of them are a lot to hold)."""
 
     counted: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    waiting: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    """Union id → level (unit, district, city) → pending records waiting for its opinion."""
     report: Report = field(default_factory=Report)
-    clean: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    """Files that validated without error: data path → (union, status, digest of the bytes)."""
+    clean: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    """Files that validated without error: data path → (union, status, digest of the bytes,
+    the level it waits at or "")."""
     registrations: list[Registration] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Union id → status → number of registrations."""
         return {union: dict(c) for union, c in self.counted.items()}
+
+    def waiting_counts(self) -> dict[str, dict[str, int]]:
+        """Union id → level → number of pending registrations waiting for that opinion."""
+        return {union: dict(c) for union, c in self.waiting.items() if c}
 
 
 def registration_files(root: Path) -> Iterator[Path]:
@@ -87,7 +94,7 @@ def load_records(
     is counted from the cache instead of read again; `volunteers check` always reads them all."""
     files = list(registration_files(root))
     cache = _Cache(cache_dir, unions, categories) if cache_dir is not None and not keep else None
-    known: list[tuple[str, str]] = []
+    known: list[tuple[str, str, str]] = []
     if cache is not None:
         files, known = cache.split(root, files)
     if len(files) > PARALLEL_ABOVE:
@@ -95,8 +102,10 @@ def load_records(
     else:
         records = _load_registrations(root, files, unions, categories, keep, cache is not None)
         report.extend(records.report)
-    for union, status in known:
+    for union, status, level in known:
         records.counted[union][status] += 1
+        if level:
+            records.waiting[union][level] += 1
     if cache is not None:
         cache.save(root, records.clean)
     for file in sorted((root / PROPOSALS).glob("*.yml")):
@@ -137,9 +146,13 @@ def _load_registrations(
             continue
         _check_registration(doc, record, file, unions, categories, report)
         records.counted[record.union][record.status.value] += 1
+        level = waiting_level(record)
+        if level is not None:
+            records.waiting[record.union][level.value] += 1
         if len(report.errors) == errors:
             digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
-            records.clean[doc.path] = (record.union, record.status.value, digest)
+            waits = level.value if level is not None else ""
+            records.clean[doc.path] = (record.union, record.status.value, digest, waits)
         if keep:
             records.registrations.append(record)
     return records
@@ -161,6 +174,8 @@ def _load_parallel(
     rest: LoadedRecords = other.result()
     for union, counts in rest.counted.items():
         records.counted[union].update(counts)
+    for union, counts in rest.waiting.items():
+        records.waiting[union].update(counts)
     records.registrations += rest.registrations
     records.clean.update(rest.clean)
     records.report.extend(rest.report)
@@ -238,9 +253,11 @@ def _digest(file: Path) -> str:
     return hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
 
 
-CACHE_FORMAT = 2
-"""Bump when the cache file's layout changes. 1 was a pickle: never read again (see _Cache)."""
+CACHE_FORMAT = 3
+"""Bump when the cache file's layout changes. 1 was a pickle: never read again (see _Cache);
+3 added the level a pending record waits at."""
 _STATUSES = frozenset(s.value for s in RecordStatus)
+_LEVELS = frozenset({"", *(level.value for level in OpinionLevel)})
 CACHE_MAX_BYTES = 256 * 1024 * 1024
 """Far above the 6.5 MB that 50,000 registrations take; a larger file is not read."""
 
@@ -265,7 +282,7 @@ class _Cache:
         self.key = hashlib.sha256(code + refs.encode()).hexdigest()
         self.unions = unions
         self.kept: dict[str, list[object]] = {}
-        """Path → [size, modification time (ns), status, digest], as written to the file."""
+        """Path → [size, modification time (ns), status, digest, level waited at], as written."""
         self.stats: dict[str, tuple[int, int]] = {}
 
     def _load(self) -> dict[str, Any]:
@@ -285,8 +302,9 @@ class _Cache:
             return {}
         return data["files"]
 
-    def split(self, root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-        """Files to read again, and (union, status) of those the cache vouches for."""
+    def split(self, root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+        """Files to read again, and (union, status, level waited at) of those the cache vouches
+        for."""
         entries = self._load()
         base = len(str(root).rstrip("/")) + 1
         folder = len(REGISTRATIONS) + 1  # REGISTRATIONS/<union>/<id>.yml
@@ -301,26 +319,26 @@ class _Cache:
             self.stats[rel] = now = (stat.st_size, stat.st_mtime_ns)
             try:
                 entry = entries[rel]
-                size, mtime, status, digest = entry
+                size, mtime, status, digest, level = entry
                 union = rel[folder : rel.index("/", folder)]
-                usable = status in _STATUSES and union in self.unions
-            except (KeyError, TypeError, ValueError):  # absent, or not a list of four
+                usable = status in _STATUSES and level in _LEVELS and union in self.unions
+            except (KeyError, TypeError, ValueError):  # absent, or not a list of five
                 usable = False
             if usable and (size != now[0] or mtime != now[1]):
                 usable = size == now[0] and digest == _digest(file)
-                entry = [*now, status, digest]
+                entry = [*now, status, digest, level]
             if usable:
                 self.kept[rel] = entry
-                known.append((union, status))
+                known.append((union, status, level))
             else:
                 todo.append(file)
         return todo, known
 
-    def save(self, root: Path, clean: dict[str, tuple[str, str, str]]) -> None:
+    def save(self, root: Path, clean: dict[str, tuple[str, str, str, str]]) -> None:
         entries = dict(self.kept)
-        for rel, (_union, status, digest) in clean.items():
+        for rel, (_union, status, digest, level) in clean.items():
             if rel in self.stats:
-                entries[rel] = [*self.stats[rel], status, digest]
+                entries[rel] = [*self.stats[rel], status, digest, level]
         data = {"format": CACHE_FORMAT, "key": self.key, "files": entries}
         write_atomic(self.file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         self.legacy.unlink(missing_ok=True)  # the old pickled cache, restored from CI: never read

@@ -46,6 +46,13 @@ def derive_status(opinions: list[Opinion], withdrawn: bool = False) -> RecordSta
     return RecordStatus.pending
 
 
+def waiting_level(record: Registration) -> OpinionLevel | None:
+    """The level whose opinion a pending record waits for (None when it waits for none)."""
+    if record.status != RecordStatus.pending or len(record.opinions) >= len(ORDER):
+        return None
+    return ORDER[len(record.opinions)]
+
+
 def add_opinion(
     record: Registration,
     level: OpinionLevel,

@@ -47,6 +47,8 @@ class SiteData:
     """The build date: after the campaign's deadline the site says registration has closed."""
     registration_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Union id → registration status → number of records (counts only reach the site)."""
+    waiting_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Union id → level (unit, district, city) → pending records waiting for that opinion."""
     warnings: list[DataError] = field(default_factory=list)
 
     @cached_property
@@ -212,6 +214,7 @@ def load_site(
         pairing=pairing,
         today=today or date.today(),
         registration_counts=records.counts(),
+        waiting_counts=records.waiting_counts(),
         warnings=ld.report.warnings,
     )
 

@@ -8,6 +8,14 @@ from rich.table import Table
 from generator.core.progress import totals, union_progress
 from generator.core.validate import SiteData
 
+WAITING = "单位/区/市"
+"""Of 待审核: how many wait for the unit's, the district's (or industry's), the city's opinion."""
+NOTE = "单位/区/市：待审核的登记中，等待单位工会、区市县总工会或产业工会、市总工会意见的人数。"
+
+
+def _levels(waiting: tuple[int, int, int]) -> str:
+    return "/".join(str(n) for n in waiting)
+
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
@@ -28,6 +36,7 @@ def render_stats(site: SiteData, console: Console | None = None) -> None:
     table.add_column("名额", justify="right", footer=str(total.quota))
     table.add_column("已批准", justify="right", footer=str(total.approved))
     table.add_column("待审核", justify="right", footer=str(total.pending))
+    table.add_column(WAITING, justify="right", footer=_levels(total.waiting))
     table.add_column("完成率", justify="right", footer=_pct(total.percent))
     table.add_column("结对覆盖率", justify="right", footer=_pct(total.coverage))
     for r in rows:
@@ -36,7 +45,9 @@ def render_stats(site: SiteData, console: Console | None = None) -> None:
             str(r.quota),
             str(r.approved),
             str(r.pending),
+            _levels(r.waiting),
             f"[{_style(r.percent)}]{_pct(r.percent)}[/]",
             f"[{_style(r.coverage)}]{_pct(r.coverage)}[/]",
         )
     console.print(table)
+    console.print(NOTE, style="dim")
