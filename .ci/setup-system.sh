@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and the tests need (CJK fonts with a real Bold face,
 # HarfBuzz's subsetter for small PDFs, Pango for WeasyPrint, Chromium for the browser tests,
-# poppler-utils to read PDFs back). Idempotent: does nothing when all are present.
+# poppler-utils to read PDFs back, LibreOffice Calc without a GUI for the review sheet's round trip
+# through another office suite). Idempotent: does nothing when all are present.
 set -euo pipefail
-packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils git)
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils git
+  libreoffice-calc-nogui)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

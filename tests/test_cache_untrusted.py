@@ -108,14 +108,14 @@ def test_entries_the_build_cannot_check_are_not_believed(
     data = json.loads(file.read_text(encoding="utf-8"))
     entries = data["files"]
     rels = [p.relative_to(project).as_posix() for p in paths]
-    size, mtime, status, digest = entries[rels[0]]
-    assert status == "pending" and len(digest) == 32
-    entries[rels[0]] = [size, mtime, "APPROVED", digest]  # no such status
+    size, mtime, status, digest, level = entries[rels[0]]
+    assert status == "pending" and len(digest) == 32 and level == "district"
+    entries[rels[0]] = [size, mtime, "APPROVED", digest, level]  # no such status
     entries[rels[1]] = {"size": size}  # not a list
-    entries[rels[2]] = [*entries[rels[2]][:2], ["pending"], entries[rels[2]][3]]  # unhashable
+    entries[rels[2]] = [*entries[rels[2]][:2], ["pending"], *entries[rels[2]][3:]]  # unhashable
     entries[rels[3]] = [str(entries[rels[3]][0]), *entries[rels[3]][1:]]  # a size that is text
-    s4, m4, st4, _ = entries[rels[4]]
-    entries[rels[4]] = [s4, m4 + 1, st4, "0" * 32]  # another time, and a digest not the file's
+    s4, m4, st4, _, lv4 = entries[rels[4]]
+    entries[rels[4]] = [s4, m4 + 1, st4, "0" * 32, lv4]  # another time, a digest not the file's
     # rels[5] left as it was: still believed.
     file.write_text(json.dumps(data), encoding="utf-8")
     reads = _count_reads(monkeypatch)
@@ -127,7 +127,7 @@ def test_entries_the_build_cannot_check_are_not_believed(
     stray = write_registration(project, registration("no-such-union", 9))
     data = json.loads(file.read_text(encoding="utf-8"))
     stat = stray.stat()
-    forged = [stat.st_size, stat.st_mtime_ns, "pending", registrations._digest(stray)]
+    forged = [stat.st_size, stat.st_mtime_ns, "pending", registrations._digest(stray), "unit"]
     data["files"][stray.relative_to(project).as_posix()] = forged
     file.write_text(json.dumps(data), encoding="utf-8")
     reads.clear()

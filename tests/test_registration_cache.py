@@ -36,8 +36,11 @@ def test_unchanged_files_are_counted_from_the_cache(
     reads = _count_reads(monkeypatch)
     first = load_site(project, cache_dir=cache)
     assert len(reads) == 3 and first.registration_counts == {"zhongshan": {"pending": 3}}
+    assert first.waiting_counts == {"zhongshan": {"district": 3}}
     reads.clear()
-    assert load_site(project, cache_dir=cache).registration_counts == first.registration_counts
+    again = load_site(project, cache_dir=cache)
+    assert again.registration_counts == first.registration_counts
+    assert again.waiting_counts == first.waiting_counts  # the level each waits at, cached too
     assert reads == []
     # An edit (new size or time) is read again, and its error reported; no cache in `check`.
     text = paths[0].read_text(encoding="utf-8").replace('status: "pending"', 'status: "approved"')

@@ -197,7 +197,8 @@ def test_the_sheet_is_locked_printable_and_holds_no_full_number(
         assert ws.protection.sheet and not ws.protection.password
         assert ws.column_dimensions["M"].hidden
         assert all(ws.cell(3, c).protection.locked for c in range(1, 9))
-        assert not any(ws.cell(3, c).protection.locked for c in range(9, 13))
+        # The columns to fill are open: empty cells by their column's style, filled ones by theirs.
+        assert not any(ws.column_dimensions[c].protection.locked for c in "IJKL")
         [choice] = ws.data_validations.dataValidation
         assert choice.formula1 == '"同意,不同意"' and "I3" in str(choice.sqref)
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
@@ -252,7 +253,7 @@ def test_a_sheet_from_elsewhere_says_so_once(
     ],
 )
 def test_dates_typed_as_dates_or_text(typed: object, expected: date | None) -> None:
-    from generator.staff.reviewsheet_import import parse_date
+    from generator.staff.reviewsheet_rows import parse_date
 
     assert parse_date(typed) == expected
 
@@ -265,6 +266,6 @@ def test_dates_typed_as_dates_or_text(typed: object, expected: date | None) -> N
     ],
 )  # fmt: skip
 def test_opinions_are_trimmed_and_nothing_looser(typed: str, expected: str | None) -> None:
-    from generator.staff.reviewsheet_import import opinion_of
+    from generator.staff.reviewsheet_rows import opinion_of
 
     assert opinion_of(typed) == expected

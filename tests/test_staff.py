@@ -125,9 +125,13 @@ def test_counts_reach_the_site_names_do_not(project: Path, tmp_path: Path) -> No
     row = next(u for u in data["unions"] if u["id"] == "ganjingzi")
     assert (row["quota"], row["approved"], row["pending"], row["percent"]) == (400, 3, 2, 0.8)
     assert (data["approved"], data["pending"]) == (4, 2)
-    assert "已批准 3 人，占名额 400 人的 0.8%；另有 2 人待审核" in text_of(
-        site, "unions/ganjingzi/index.html"
+    union_page = text_of(site, "unions/ganjingzi/index.html")
+    assert "已批准 3 人，占名额 400 人的 0.8%；另有 2 人待审核" in union_page
+    assert (
+        "待审核的登记中，等待单位工会意见 0 人，等待区市县总工会、产业工会意见 2 人，"
+        "等待市总工会意见 0 人。" in union_page
     )
+    assert "等待单位工会意见" not in text_of(site, "unions/zhongshan/index.html")  # none pending
     for file in site.rglob("*"):
         if file.suffix in {".html", ".json", ".xml", ".js"}:
             assert "隐私姓名" not in file.read_text(encoding="utf-8"), file
@@ -213,10 +217,15 @@ def test_new_skeletons_must_be_filled_in(project: Path) -> None:
 
 def test_stats_table(project: Path) -> None:
     write_registration(project, registration("zhongshan", 40, ("unit", "district", "city")))
+    for n, levels in ((41, ()), (42, ()), (43, ("unit",)), (44, ("unit", "district"))):
+        write_registration(project, registration("zhongshan", n, levels))
+    write_registration(project, registration("zhongshan", 45, ("unit",), disagree_at="unit"))
     code, out = run(project, "stats")
     assert code == 0
     row = next(line for line in out.splitlines() if "中山区总工会" in line)
-    assert _numbers(row) == ["300", "1", "0", "0.3%", "80.0%"]
+    # 待审核 4, of which 2 wait for the unit's opinion, 1 the district's, 1 the city's.
+    assert _numbers(row) == ["300", "1", "4", "2", "1", "1", "0.3%", "80.0%"]
+    assert "单位/区/市：待审核的登记中，等待单位工会、区市县总工会或产业工会、市总工会意见" in out
 
 
 def test_signup_closes_after_the_deadline(

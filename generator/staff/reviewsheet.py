@@ -10,6 +10,7 @@ import io
 import os
 import secrets
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -191,7 +192,6 @@ def export(
     ws.cell(TITLE_ROW, 1, title(level, union, unit, known, today)).font = Font(bold=True, size=14)
     ws.row_dimensions[TITLE_ROW].height = 26
     head_fill = PatternFill("solid", fgColor="D9D9D9")
-    open_fill = PatternFill("solid", fgColor="FFF2CC")
     for col, head in enumerate(heads, start=1):
         cell = ws.cell(HEADER_ROW, col, head)
         cell.font, cell.border, cell.fill = Font(bold=True), box, head_fill
@@ -199,21 +199,26 @@ def export(
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = WIDTHS.get(head, OPINION_WIDTH)
     ws.column_dimensions[last].hidden = True
-    unlocked = Protection(locked=False)
+    # The columns to fill are open (unlocked) by their column's style, so their empty cells
+    # need not be written one by one (a third of the file, and of the time, at 5,800 rows).
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for i, head in enumerate(FILL):
+        column = ws.column_dimensions[get_column_letter(fixed + 1 + i)]
+        column.protection, column.fill, column.border = Protection(locked=False), fill, box
+        column.number_format = "yyyy-mm-dd" if head == "签署日期" else "@"
+    # A style set on each of 80,000 cells costs seconds (openpyxl hashes it every time): each
+    # kind of cell is styled once, and its style indices copied to the others.
+    proto = _prototypes(wb, box, fill)
     text_cells: list[str] = []
     for n, record in enumerate(records):
         row = FIRST_ROW + n
         cells = row_cells(record, level, known)
         text_cells += cells
         for col, value in enumerate(cells, start=1):
-            cell = ws.cell(row, col, value)
-            cell.number_format, cell.border = "@", box
-        fills: list[Any] = ["", prefilled_office(level, record.union, known), None, ""]
-        for i, value in enumerate(fills):
-            cell = ws.cell(row, fixed + 1 + i, value or None)
-            cell.protection, cell.border, cell.fill = unlocked, box, open_fill
-            cell.number_format = "yyyy-mm-dd" if FILL[i] == "签署日期" else "@"
-        ws.cell(row, len(heads), checksum(key, level, cells)).number_format = "@"
+            ws.cell(row, col, value)._style = copy(proto["fixed"])
+        if office := prefilled_office(level, record.union, known):
+            ws.cell(row, fixed + 2, office)._style = copy(proto["open"])
+        ws.cell(row, len(heads), checksum(key, level, cells))._style = copy(proto["check"])
     _guard(text_cells)
     end = FIRST_ROW + max(len(records), 1) - 1
     opinion_col = get_column_letter(fixed + 1)
@@ -240,6 +245,31 @@ def export(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), len(records)
+
+
+def _prototypes(wb: Workbook, box: Border, fill: PatternFill) -> dict[str, Any]:
+    """The style (openpyxl's array of indices) of each kind of cell, made on a scratch sheet."""
+    unlocked = Protection(locked=False)
+    kinds: dict[str, dict[str, Any]] = {
+        "fixed": {"number_format": "@", "border": box},
+        "open": {"number_format": "@", "border": box, "fill": fill, "protection": unlocked},
+        "date": {
+            "number_format": "yyyy-mm-dd",
+            "border": box,
+            "fill": fill,
+            "protection": unlocked,
+        },
+        "check": {"number_format": "@"},
+    }
+    scratch = wb.create_sheet("scratch")
+    out = {}
+    for column, (name, attributes) in enumerate(kinds.items(), start=1):
+        cell = scratch.cell(1, column)
+        for attribute, value in attributes.items():
+            setattr(cell, attribute, value)
+        out[name] = copy(cell._style)
+    wb.remove(scratch)
+    return out
 
 
 def _print_setup(ws: Any) -> None:
