@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import review_bench  # noqa: E402
 from bench.synthetic import FULL, generate  # noqa: E402
 from generator.core.validate import load_site  # noqa: E402
 from generator.site.privacy import scan_site  # noqa: E402
@@ -218,6 +219,9 @@ def main() -> int:
                 not findings,
             )
         )
+
+        print(f"review sheet at {review_bench.REGISTRATIONS:,} registrations …", flush=True)
+        rows += review_bench.rows(work)
 
         print(f"smaller data set ({SMALL:.0%}) for page sizes …", flush=True)
         generate(work / "small", FULL.fraction(SMALL))

@@ -234,6 +234,27 @@ def test_a_sheet_from_elsewhere_says_so_once(
     assert (project / ".review-sheet.key").stat().st_mode & 0o777 == 0o600
 
 
+def test_a_unit_and_a_union_narrow_the_sheet(project: Path, tmp_path: Path) -> None:
+    ids = _ids(project)
+    path = project / "data" / "registrations" / "zhongshan" / f"{ids[2]}.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'name: "', 'employer: "大连港集团 有限公司"\nname: "'
+        ),
+        encoding="utf-8",
+    )
+    sheet = export(project, tmp_path / "unit.xlsx", "unit", "--unit", "大连港集团有限公司")
+    assert list(rows_of(sheet)) == [ids[2]]  # matched without the space, from any union
+    assert rows_of(sheet)[ids[2]]["工作单位"] == "大连港集团 有限公司"
+    assert len(rows_of(export(project, tmp_path / "all.xlsx", "unit"))) == 10
+    code, out = run(project, "review-sheet", "export", "--level", "unit", "--union", "nowhere",
+                    "--out", str(tmp_path / "x.xlsx"))  # fmt: skip
+    assert (code, out.strip()) == (1, "错误：未知的工会 “nowhere”（见 data/unions.yml）")
+    code, out = run(project, "review-sheet", "export", "--level", "unit",
+                    "--out", str(sheet))  # fmt: skip
+    assert code == 1 and "是已有的数据文件，不能覆盖" in out
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

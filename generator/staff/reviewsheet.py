@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from generator.core import loader
+from generator.core import loader, safefile
 from generator.core.errors import DataErrors
 from generator.core.identity import find_personal_numbers, may_hold_personal_number
 from generator.core.records import Opinion, OpinionLevel, Registration
@@ -79,8 +79,11 @@ def sheet_key(root: Path, create: bool) -> bytes:
             raise StaffError(f"环境变量 {KEY_ENV} 太短（至少 {KEY_MIN} 个字符）")
         return value.encode()
     file = root / KEY_FILE
-    if file.is_file():
-        text = file.read_text(encoding="ascii", errors="replace").strip()
+    if file.exists() or file.is_symlink():
+        try:
+            text = safefile.read_bytes(file, 4096).decode("ascii", errors="replace").strip()
+        except safefile.Refused as exc:
+            raise StaffError(f"{KEY_FILE}：{exc.reason}") from None
         if len(text) >= KEY_MIN:
             return text.encode()
         raise StaffError(f"{KEY_FILE} 内容无效（至少 {KEY_MIN} 个字符）；删除后重新导出审核表")
