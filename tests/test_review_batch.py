@@ -142,5 +142,5 @@ def test_the_real_command_refuses_a_second_review_at_once(project: Path) -> None
         holder.communicate()
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "错误：另一个审核命令正在写入登记（data/.review.lock），请等它结束后再运行；本次未写入任何文件"
+        "错误：另一个审核命令正在写入登记，请等它结束后再运行；本次未写入任何文件"
     )

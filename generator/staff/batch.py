@@ -25,9 +25,6 @@ from generator.core.writer import record_text
 
 from .actions import StaffError, check_id, checked
 
-LOCK = ".review.lock"
-"""In data/: held while a review writes, so two reviews never interleave their renames."""
-
 
 def registration_paths(root: Path, union: str | None = None) -> dict[str, Path]:
     """Record id → file, for every registration (or one union's), in file order."""
@@ -130,16 +127,18 @@ def sign(
 
 @contextmanager
 def review_lock(root: Path) -> Iterator[None]:
-    """Held while records are written; a second review at the same time is refused."""
+    """Held while records are read and written; a second review at the same time is refused.
+    The lock is an flock on the data/ folder itself: no lock file to leave behind, and a
+    read-only folder still opens (the write then fails, naming the record)."""
     data = root / "data"
-    with faults.naming(data / LOCK):
-        fd = os.open(data / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    with faults.naming(data):
+        fd = os.open(data, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise StaffError(
-                "另一个审核命令正在写入登记（data/.review.lock），请等它结束后再运行；本次未写入任何文件"
+                "另一个审核命令正在写入登记，请等它结束后再运行；本次未写入任何文件"
             ) from None
         yield
     finally:
