@@ -290,3 +290,34 @@ def test_opinions_are_trimmed_and_nothing_looser(typed: str, expected: str | Non
     from generator.staff.reviewsheet_rows import opinion_of
 
     assert opinion_of(typed) == expected
+
+
+def test_two_processes_check_as_one(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the threshold, records are read and rows checked in a second process too: the
+    sheet, the problems (from both halves, in row order) and the changes are the same."""
+    from generator.staff import batch, reviewsheet_import
+
+    ids = _ids(project)
+    serial = rows_of(export(project, tmp_path / "serial.xlsx", "unit", "--union", "zhongshan"))
+    monkeypatch.setattr(batch, "PARALLEL_ABOVE", 2)
+    monkeypatch.setattr(reviewsheet_import, "PARALLEL_ABOVE", 2)
+    sheet = export(project, tmp_path / "parallel.xlsx", "unit", "--union", "zhongshan")
+    assert rows_of(sheet) == serial
+    good = {"意见": "同意", "签署单位": OFFICE, "签署日期": "2012-07-10"}
+    fill(sheet, {i: good for i in ids} | {ids[0]: {"意见": "可以"}, ids[7]: {"意见": "好"}})
+    before = _snapshot(project)
+    code, out = run(project, "review-sheet", "import", str(sheet), "--dry-run")
+    assert code == 1 and [line.split("：")[0] for line in out.splitlines()[:2]] == [
+        f"第 {serial[ids[0]]['row']} 行",
+        f"第 {serial[ids[7]]['row']} 行",
+    ]
+    assert _snapshot(project) == before
+    fill(sheet, {ids[0]: good, ids[7]: good})
+    code, out = run(project, "review-sheet", "import", str(sheet), "--dry-run")
+    assert code == 0 and "将写入 8 份登记的意见" in out and "（--dry-run：未写入任何文件）" in out
+    assert _snapshot(project) == before
+    code, out = run(project, "review-sheet", "import", str(sheet))
+    assert code == 0 and "  中山区总工会：同意 8 份" in out
+    assert all(_record(project, i).opinions[0].office == OFFICE for i in ids)
