@@ -53,7 +53,7 @@ FILL = ("意见", "签署单位", "签署日期", "备注")
 CHECK = "校验码"
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 WIDTHS = {"登记编号": 27, "姓名": 10, "性别": 6, "身份证号（脱敏）": 21, "联系电话（脱敏）": 14}
-WIDTHS |= {"工作单位": 22, "所属工会": 16, "服务意向": 18, "意见": 9, "签署单位": 20}
+WIDTHS |= {"工作单位": 22, "所属工会": 16, "服务意向": 24, "意见": 9, "签署单位": 20}
 WIDTHS |= {"签署日期": 12, "备注": 20}
 OPINION_WIDTH = 26
 
@@ -253,8 +253,10 @@ def export(
 def _prototypes(wb: Workbook, box: Border, fill: PatternFill) -> dict[str, Any]:
     """The style (openpyxl's array of indices) of each kind of cell, made on a scratch sheet."""
     unlocked = Protection(locked=False)
+    wrap = Alignment(vertical="top", wrap_text=True)
     kinds: dict[str, dict[str, Any]] = {
-        "fixed": {"number_format": "@", "border": box},
+        # Long text wraps inside its cell instead of running over the columns to fill.
+        "fixed": {"number_format": "@", "border": box, "alignment": wrap},
         "open": {"number_format": "@", "border": box, "fill": fill, "protection": unlocked},
         "date": {
             "number_format": "yyyy-mm-dd",
