@@ -12,6 +12,7 @@ import click
 from generator.core import outputs
 from generator.core.records import OpinionLevel
 from generator.core.review import ReviewError
+from generator.core.worker import WorkerError
 from generator.staff.actions import StaffError
 
 from .errors import Failed
@@ -85,7 +86,7 @@ def review(
             root.resolve(), list(record_ids), chosen, opinion, office, day(on), note,
             pending=pending, union=union, dry_run=dry_run,
         )  # fmt: skip
-    except (StaffError, ReviewError) as exc:
+    except (StaffError, ReviewError, WorkerError) as exc:
         raise Failed(str(exc)) from None
     if problems:
         if len(record_ids) == 1:
@@ -139,7 +140,7 @@ def export(level: str, union: str | None, unit: str | None, out: Path, root: Pat
         raise Failed(f"--out {out} 应以 .xlsx 结尾；本次未写入任何文件")
     try:
         data, rows = build(root.resolve(), OpinionLevel(level), union, unit, date.today())
-    except StaffError as exc:
+    except (StaffError, WorkerError) as exc:
         raise Failed(str(exc)) from None
     write_atomic(out, data)
     click.echo(f"已导出 {out}：{OpinionLevel(level).label}，{rows} 份登记等待签署。")
@@ -155,7 +156,7 @@ def import_(file: Path, dry_run: bool, root: Path) -> None:
 
     try:
         outcome = import_sheet(root.resolve(), file, date.today(), dry_run)
-    except StaffError as exc:
+    except (StaffError, WorkerError) as exc:
         raise Failed(str(exc)) from None
     if outcome.problems:
         raise Problems(
