@@ -152,3 +152,17 @@ def test_nothing_found_says_what_to_try(phone: Tab) -> None:
     assert ask(phone, pasted, "qqqzzz") == []
     meta = phone.page.locator(".md-search-result__meta").inner_text()
     assert meta.startswith("没有找到") and "报名" in meta
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_results_pass_axe(browser: Browser, site_url: str, size: str) -> None:
+    from tests.browser.test_a11y import BLOCKING, describe, run_axe
+
+    context, tab = new_tab(browser, site_url, SIZES[size])
+    try:
+        tab.open("")
+        assert ask(tab, typed, "助学")
+        violations = [v for v in run_axe(tab) if v["impact"] in BLOCKING]
+        assert not violations, "\n".join(describe(violations))
+    finally:
+        context.close()
