@@ -77,6 +77,8 @@ def test_print_area_is_the_quota_rows_numbered(sheet: Worksheet, site: SiteData)
     assert numbers == list(range(1, rows + 1))
     assert sheet.cell(last, 8).border.right.style == "thin"
     assert sheet.max_row == last  # nothing written below: no empty bordered rows
+    note = sheet.cell(xlsx.HEADER_ROW, 1).comment
+    assert note is not None and "删去多余的行" in note.text
 
 
 def test_a_unions_roster_prints_its_quota(site: SiteData) -> None:

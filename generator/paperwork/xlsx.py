@@ -10,6 +10,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -148,6 +149,9 @@ def roster_workbook(
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{last_col}{last_row}"
+    if rows is None:  # the one template for every union
+        note = f"已编好序号 1–{prepared}（最大名额）。本工会名额较少的，删去多余的行，打印范围随之缩小。"
+        ws.cell(HEADER_ROW, 1).comment = Comment(note, site.campaign.issuer, width=260, height=80)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
