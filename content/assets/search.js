@@ -198,7 +198,7 @@
       var article = document.createElement("article");
       article.className = "md-search-result__article md-typeset";
       var heading = document.createElement("h1");
-      heading.textContent = r.title;
+      heading.textContent = r.answer ? r.title : decode(r.title);  /* index titles are escaped */
       if (r.example) {
         var badge = document.createElement("span");
         badge.className = "badge badge-example";
