@@ -11,7 +11,6 @@ from pydantic_core import ErrorDetails
 
 from generator.core.identity import (
     ADULT_AGE,
-    MIN_AGE,
     IdNumberError,
     find_personal_numbers,
     keyed_hash,
@@ -246,7 +245,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
         data["id_hash"] = keyed_hash(ctx.key, "id", person.number)
         if stamp is not None:
             data["id"] = record_id(stamp, ctx.key, person.number)
-        if stamp is not None and person.age_on(stamp.date()) < ADULT_AGE:
+        if affirmative(values.get("guardian_consent", "")):
             data["guardian_consent"] = True
     _phone(check, values, data, ctx.key)
     _union_and_categories(check, values, data, ctx)
@@ -292,18 +291,15 @@ def _id_number(check: RowCheck, values: dict[str, str], stamp: datetime | None) 
         age = person.age_on(stamp.date())
         if age < 0:
             check.problem("id_number", "身份证号中的出生日期晚于提交时间")
-        elif age < MIN_AGE:
-            check.problem(
-                "id_number", f"未满 {MIN_AGE} 周岁（按身份证号出生日期计算），不能登记为志愿者"
-            )
         elif age < ADULT_AGE:
-            if not affirmative(values.get("guardian_consent", "")):
-                check.problem(
-                    "guardian_consent",
-                    f"未满 {ADULT_AGE} 周岁，需监护人同意（请在“监护人同意”一栏填写“同意”）",
-                )
-            else:
-                check.warn("id_number", f"未满 {ADULT_AGE} 周岁，已注明监护人同意，请核对")
+            # The notice sets no age limit; an applicant under 18 is flagged for the reviewing
+            # union, not refused (see content/join.md: the site states no rule it does not have).
+            consent = (
+                "，已注明监护人同意" if affirmative(values.get("guardian_consent", "")) else ""
+            )
+            check.warn(
+                "id_number", f"报名时未满 {ADULT_AGE} 周岁（{age} 岁）{consent}，请审核时留意"
+            )
     return person
 
 

@@ -19,7 +19,10 @@ THEME_SCRIPTS = (
     ),
 )
 """Material's two inline scripts (the same on every page but for the page's depth)."""
-THEME_BUNDLE = re.compile(r"^(/|(\.\./)*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
+THEME_BUNDLE = re.compile(
+    r"^(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min\.js|search\.js)$"
+)
+"""The theme's bundle and the site's own search script (content/assets/search.js)."""
 MARKERS = ("alert(", "__pwned", "msgbox(")
 
 

@@ -182,9 +182,10 @@ def test_roster_and_forms_with_full_numbers_only_in_out(
         [2, "李秀英", "女", make_id(2), None, "群众", "在职职工", None],
         [3, "钱无源", "男", mask_id(make_id(5)), None, "群众", None, None],
         [4, "孙换号", "女", make_id(6), None, "群众", "在职职工", None],
-        [None] * 8,
+        [5] + [None] * 7,  # the quota's rows are numbered in advance
     ]
     assert ws[f"D{FIRST_ROW}"].data_type == "s" and ws[f"H{FIRST_ROW}"].data_type == "s"
+    assert ws.print_area == f"'花名册'!$A$1:$H${FIRST_ROW + 300 - 1}"  # 中山区's quota: 300
 
     assert snapshot(project) == before  # nothing written into the project
 

@@ -72,16 +72,13 @@ def test_the_record_id_depends_on_the_submission_not_the_row(lookups: Lookups) -
 
 
 MINOR = make_id("19950801", 131)  # 16 on 2012-07-10
-CHILD = make_id("19990101", 131)
+CHILD = make_id("19990101", 131)  # 13 on 2012-07-10
+UNBORN = make_id("20130101", 131)  # born after the submission
 
 BAD_ROWS = [
     ({"身份证号": bad_check(make_id(seq=101))}, ["身份证号：校验位不正确（可能有数字填错）"]),
     ({"身份证号": "210202" + "19800230" + "1015"}, ["身份证号：中的出生日期不存在"]),
-    ({"身份证号": CHILD}, ["身份证号：未满 16 周岁（按身份证号出生日期计算），不能登记为志愿者"]),
-    (
-        {"身份证号": MINOR},
-        ["监护人同意：未满 18 周岁，需监护人同意（请在“监护人同意”一栏填写“同意”）"],
-    ),
+    ({"身份证号": UNBORN}, ["身份证号：中的出生日期晚于提交时间"]),
     ({"性别": "女"}, ["性别：“女”与身份证号不符"]),
     ({"性别": "未知"}, ["性别：无法识别“未知”（可填：男、女）"]),
     ({"所属工会": "火星区总工会"}, ["所属工会：未知的工会“火星区总工会”（可填工会名称或简称："]),
@@ -122,7 +119,19 @@ def test_minor_with_guardian_consent_is_accepted_with_a_warning(lookups: Lookups
     result = convert(row(1, 身份证号=MINOR, 监护人同意="同意"), lookups)
     assert isinstance(result, Accepted)
     assert result.record.guardian_consent is True
-    assert "身份证号：未满 18 周岁，已注明监护人同意，请核对" in result.record.warnings
+    assert "身份证号：报名时未满 18 周岁（16 岁），已注明监护人同意，请审核时留意" in (
+        result.record.warnings
+    )
+
+
+@pytest.mark.parametrize("number", [MINOR, CHILD], ids=["16", "13"])
+def test_no_age_rule_the_notice_does_not_have(number: str, lookups: Lookups) -> None:
+    """The notice (大工办发[2012]18号) sets no age condition and the join page states none, so
+    intake refuses no one by age: the reviewing union is told, and decides."""
+    result = convert(row(1, 身份证号=number), lookups)
+    assert isinstance(result, Accepted), result
+    assert result.record.guardian_consent is None
+    assert any(w.startswith("身份证号：报名时未满 18 周岁") for w in result.record.warnings)
 
 
 def test_awkward_values_are_read_as_text(lookups: Lookups) -> None:

@@ -67,7 +67,7 @@ def table_rows() -> list[dict[str, str] | None]:
         row(2, 所属工会="教育", 服务意向=""),  # 3 good, 教育工会
         row(3, 身份证号=bad_check(make_id(seq=103))),  # 4 bad check digit
         row(4, 身份证号="210202" + "19800231" + "1045"),  # 5 impossible date
-        row(5, 身份证号=make_id("20000101", 105)),  # 6 a child
+        row(5, 身份证号=make_id("20130101", 105)),  # 6 born after the submission
         row(6, 所属工会="火星"),  # 7 unknown union
         row(7, 个人信息处理同意=""),  # 8 no consent
         None,  # 9 blank
@@ -113,7 +113,7 @@ def test_a_sheet_of_good_and_bad_rows(server: SheetsServer, tmp_path: Path) -> N
         "| 普兰店市总工会 | 1 | 0 | 0 |",
         "- 第 4 行（志愿者3）：身份证号：校验位不正确（可能有数字填错）",
         "- 第 5 行（志愿者4）：身份证号：中的出生日期不存在",
-        "- 第 6 行（志愿者5）：身份证号：未满 16 周岁",
+        "- 第 6 行（志愿者5）：身份证号：中的出生日期晚于提交时间",
         "- 第 7 行（志愿者6）：所属工会：未知的工会“火星”",
         "- 第 8 行（志愿者7）：个人信息处理同意：未同意个人信息处理",
         "- 第 12 行（志愿者10）：与第 11 行为同一人（身份证号相同）",

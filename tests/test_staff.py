@@ -148,7 +148,8 @@ def test_open_data_and_feed_agree_with_the_pages(built_site: Path) -> None:
         assert p["title"] in page and p["category_name"] in page and p["union_name"] in page
     feed = (built_site / "feed.xml").read_text(encoding="utf-8")
     for p in projects:
-        assert f"<title>服务项目：{p['title']}</title>" in feed
+        flag = "【示例】" if p["example"] else ""  # example entries say so (issue 14)
+        assert f"<title>{flag}服务项目：{p['title']}</title>" in feed
         assert f'href="projects/{p["id"]}/"' in feed
     assert 'href="recognitions/#youxiu-zhiyuanzhe-2012-01"' in feed
     assert 'id="youxiu-zhiyuanzhe-2012-01"' in (built_site / "recognitions/index.html").read_text(

@@ -56,11 +56,38 @@ def test_title_header_and_columns(sheet: Worksheet) -> None:
 
 
 def test_drop_downs(sheet: Worksheet, site: SiteData) -> None:
-    last = xlsx.FIRST_ROW + xlsx.ROWS - 1
+    last = xlsx.FIRST_ROW + xlsx.template_rows(site) - 1
     lists = validations(sheet)
     assert lists[f"C{xlsx.FIRST_ROW}:C{last}"] == ["男", "女"]
     assert lists[f"F{xlsx.FIRST_ROW}:F{last}"] == list(xlsx.POLITICAL)
+    assert lists[f"G{xlsx.FIRST_ROW}:G{last}"] == list(xlsx.OCCUPATIONS)
     assert lists["C2"] == [site.unions[q.union].name for q in site.quotas.quotas]
+    occupation = next(dv for dv in sheet.data_validations.dataValidation if "G" in str(dv.sqref))
+    # 身份 is free text: the list suggests, another word is let through with a note
+    assert occupation.errorStyle == "information" and "在校大学生" in (occupation.prompt or "")
+
+
+def test_print_area_is_the_quota_rows_numbered(sheet: Worksheet, site: SiteData) -> None:
+    """Not a thousand empty bordered rows: the largest quota's rows (400), 序号 filled in."""
+    rows = xlsx.template_rows(site)
+    assert rows == max(q.count for q in site.quotas.quotas) == 400
+    last = xlsx.FIRST_ROW + rows - 1
+    assert sheet.print_area == f"'花名册'!$A$1:$H${last}"
+    numbers = [sheet.cell(r, 1).value for r in range(xlsx.FIRST_ROW, last + 1)]
+    assert numbers == list(range(1, rows + 1))
+    assert sheet.cell(last, 8).border.right.style == "thin"
+    assert sheet.max_row == last  # nothing written below: no empty bordered rows
+    note = sheet.cell(xlsx.HEADER_ROW, 1).comment
+    assert note is not None and "删去多余的行" in note.text
+
+
+def test_a_unions_roster_prints_its_quota(site: SiteData) -> None:
+    data = xlsx.roster_workbook(site, ("长海县总工会", "", ""), [["甲", "男"]], rows=200)
+    ws = load_workbook(io.BytesIO(data)).active
+    assert isinstance(ws, Worksheet)
+    last = xlsx.FIRST_ROW + 200 - 1
+    assert ws.print_area == f"'花名册'!$A$1:$H${last}" and ws.cell(last, 1).value == 200
+    assert (ws["A4"].value, ws["B4"].value, ws["B5"].value) == (1, "甲", None)
 
 
 def test_political_choices_are_accepted_by_intake() -> None:
@@ -71,7 +98,7 @@ def test_political_choices_are_accepted_by_intake() -> None:
 
 
 def test_id_column_is_text(sheet: Worksheet) -> None:
-    for row in (xlsx.FIRST_ROW, xlsx.FIRST_ROW + 1, xlsx.FIRST_ROW + xlsx.ROWS - 1):
+    for row in (xlsx.FIRST_ROW, xlsx.FIRST_ROW + 1, xlsx.FIRST_ROW + 399):
         assert sheet[f"D{row}"].number_format == "@"
     # A value typed as text stays text, leading zeros and trailing X included.
     number = "0" + "1" * 16 + "X"

@@ -25,10 +25,9 @@ PROVINCES = frozenset(
     "61 62 63 64 65 71 81 82 83".split()
 )
 
-MIN_AGE = 16
-"""Younger applicants are refused outright."""
 ADULT_AGE = 18
-"""From MIN_AGE up to this age a guardian's consent is required (volunteer rules, PIPL art. 31)."""
+"""Full age (民法典 art. 17). The notice sets no age condition, so intake refuses no one by age:
+a younger applicant is only flagged for the reviewing union."""
 
 
 EXCEL_HINT = (

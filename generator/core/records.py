@@ -322,7 +322,7 @@ class Registration(_Record):
     consent: bool
     """个人信息处理同意 (PIPL separate consent); a record without it is invalid."""
     guardian_consent: bool | None = None
-    """Given for an applicant aged 16–17; empty for adults."""
+    """True when the form's optional 监护人同意 column says so (the notice sets no age rule)."""
     opinions: list[Opinion] = []
     """Review opinions, added by staff after intake (unit → district/industry → city)."""
 

@@ -56,6 +56,12 @@ class SiteData:
         """The service categories that have at least one project (their listings exist)."""
         return frozenset(p.category for p in self.projects)
 
+    @cached_property
+    def example_projects(self) -> tuple[int, int]:
+        """(real, example) project counts: pages say plainly when what they list is examples."""
+        examples = sum(1 for p in self.projects if p.example)
+        return len(self.projects) - examples, examples
+
     def quota_of(self, union_id: str) -> int:
         return next((q.count for q in self.quotas.quotas if q.union == union_id), 0)
 
@@ -184,9 +190,12 @@ def load_site(
     check = _References(ld.report, unions, categories, ld.broken)
     if quotas and quota_doc and union_doc:
         check.quotas(quotas, quota_doc, campaign)
+    real_phones = _real_phones(campaign, unions)
     for project, doc in projects:
         check.ref(doc, ("union",), project.union, unions, "工会")
         check.ref(doc, ("category",), project.category, categories, "服务类别")
+        if project.example:
+            check.borrowed_phone(doc, project.contact.phone, real_phones)
     for recognition, doc in recognitions:
         check.ref(doc, ("union",), recognition.union, unions, "工会")
         check.photo(doc, recognition.photo, root)
@@ -243,6 +252,17 @@ class _References:
             field_path(doc, loc),
             f"未知的{what} “{value}”（可选：{choices}{more}）",
         )
+
+    def borrowed_phone(self, doc: Document, phone: str | None, real: dict[str, str]) -> None:
+        """An example project must not give a real office's number: a citizen would call it."""
+        owner = real.get(_digits(phone or ""))
+        if owner:
+            self.report.error(
+                doc.path,
+                doc.line(("contact", "phone")),
+                "contact.phone",
+                f"示例项目不能使用真实的联系电话（{phone} 是{owner}的电话）：请删去电话",
+            )
 
     def photo(self, doc: Document, name: str | None, root: Path) -> None:
         if name is None:
@@ -309,6 +329,23 @@ class _References:
                     "total",
                     f"合计 {table.total} 与通知规定的总数 {campaign.target} 不一致",
                 )
+
+
+def _digits(phone: str) -> str:
+    """A landline's own digits, without Dalian's area code: 0411-82610421 is 82610421."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits.removeprefix("0411") if len(digits) > 8 else digits
+
+
+def _real_phones(campaign: Campaign | None, unions: dict[str, Union]) -> dict[str, str]:
+    """The real offices' numbers (the notice's contact, every union's): digits → office."""
+    found: dict[str, str] = {}
+    if campaign is not None and campaign.contact.phone:
+        found[_digits(campaign.contact.phone)] = campaign.contact.office or campaign.issuer
+    for union in unions.values():
+        if union.contact is not None and union.contact.phone:
+            found[_digits(union.contact.phone)] = union.name
+    return found
 
 
 def _parts(path: Path) -> tuple[str, ...]:

@@ -243,7 +243,9 @@ def plan(site: SiteData, union_id: str, join: Join) -> Archive:
             ),
             False,
         )
-    return Archive(union, join, documents, roster_workbook(site, header, rows))
+    return Archive(
+        union, join, documents, roster_workbook(site, header, rows, site.quota_of(union.id))
+    )
 
 
 def render(archive: Archive) -> dict[str, bytes]:

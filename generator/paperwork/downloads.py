@@ -26,7 +26,7 @@ from generator.core import urls
 from generator.core.models import Campaign
 from generator.core.validate import SiteData
 
-from .xlsx import roster_workbook
+from .xlsx import roster_workbook, template_rows
 
 PDF_TEMPLATES = Path(str(files("generator") / "site_templates" / "pdf"))
 NOTICE = Path("content") / "notice.md"
@@ -84,7 +84,9 @@ def download_index(site: SiteData, files: Mapping[str, bytes] | None = None) -> 
         )
     items.append(
         Download(urls.ROSTER_TEMPLATE_XLSX, f"{title_of.get(3, '花名册')}（Excel 模板）",
-                 "各工会汇总名单用；性别、政治面貌可下拉选择，身份证号码列为文本格式",
+                 f"各工会汇总名单用；已编好序号 1–{template_rows(site)}（最大名额），打印范围同此，"
+                 "名额较少的工会删去多余的行即可；"
+                 "性别、政治面貌、身份可下拉选择，身份证号码列为文本格式",
                  "roster-template")
     )  # fmt: skip
     if files is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -28,30 +30,40 @@ POLITICAL = (
 )  # fmt: skip
 """The forms' short forms of GB/T 4762 政治面貌, each one accepted by intake."""
 
+OCCUPATIONS = ("在职职工", "离退休人员", "劳动模范", "在校大学生", "社会人员")
+"""Suggestions for 身份, after the notice's section 三 (各界人士、工会会员、职工群众，包括离退休的
+劳动模范，在校大学生); the column is free text, so another word is accepted with a note."""
+
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
-ROWS = 1000
-"""Rows prepared (text format, drop-downs); a union's quota is at most a few hundred."""
 
 ID_COLUMN = "D"
 TEXT = "@"  # Excel's text format: an ID stays 21020219…, not 2.10202E+17
+
+
+def template_rows(site: SiteData) -> int:
+    """Rows of the blank template: the largest union's quota (a union's roster has its own)."""
+    return max(q.count for q in site.quotas.quotas)
 
 
 def roster_workbook(
     site: SiteData,
     header: tuple[str, str, str] | None = None,
     volunteer_rows: Sequence[Sequence[str]] = (),
+    rows: int | None = None,
 ) -> bytes:
     """The roster template; the same input gives the same bytes. Blank by default; with `header`
     (union name, 负责人, 联系电话) and `volunteer_rows` (one row per volunteer: the columns after 序号)
-    it is a union's filled roster for the archive."""
+    it is a union's filled roster for the archive. `rows` (the union's quota; by default the
+    largest quota) rows are prepared and numbered, and they alone are the print area."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "花名册"
     titles = site.campaign.attachments
     last_col = chr(ord("A") + len(COLUMNS) - 1)
-    last_row = FIRST_ROW + max(ROWS, len(volunteer_rows)) - 1
+    prepared = max(rows if rows is not None else template_rows(site), len(volunteer_rows), 1)
+    last_row = FIRST_ROW + prepared - 1
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -85,10 +97,16 @@ def roster_workbook(
         cell = ws.cell(HEADER_ROW, i + 1, label)
         cell.font = Font(name="黑体", size=11)
         cell.alignment, cell.border = center, box
-    for row in range(FIRST_ROW, last_row + 1):
-        for i in range(len(COLUMNS)):
-            ws.cell(row, i + 1).border = box
-        ws[f"{ID_COLUMN}{row}"].number_format = TEXT
+    # Style one row, then copy its style arrays: assigning a Border hashes it, cell by cell.
+    ws.cell(FIRST_ROW, 1, 1).alignment = center
+    for i in range(len(COLUMNS)):
+        ws.cell(FIRST_ROW, i + 1).border = box
+    ws[f"{ID_COLUMN}{FIRST_ROW}"].number_format = TEXT
+    styles = [copy(ws.cell(FIRST_ROW, i + 1)._style) for i in range(len(COLUMNS))]
+    for row in range(FIRST_ROW + 1, last_row + 1):
+        ws.cell(row, 1, row - FIRST_ROW + 1)  # 序号, numbered in advance
+        for i, style in enumerate(styles):
+            ws.cell(row, i + 1)._style = copy(style)
     ws.column_dimensions[ID_COLUMN].number_format = TEXT
 
     for column, values, name in (("C", GENDERS, "性别"), ("F", POLITICAL, "政治面貌")):
@@ -106,16 +124,34 @@ def roster_workbook(
         ws.add_data_validation(check)
         check.add(f"{column}{FIRST_ROW}:{column}{last_row}")
 
+    occupation = DataValidation(
+        type="list",
+        formula1=_list_formula(OCCUPATIONS),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="information",
+        errorTitle="身份",
+        error=f"常用的身份：{'、'.join(OCCUPATIONS)}。其他身份也可照实填写。",
+        promptTitle="身份",
+        prompt=f"可下拉选择：{'、'.join(OCCUPATIONS)}；其他照实填写",
+        showInputMessage=True,
+    )
+    ws.add_data_validation(occupation)
+    occupation.add(f"G{FIRST_ROW}:G{last_row}")
+
     if header is not None:
         for ref, text in zip(("C2", "F2", "H2"), header, strict=True):
             _text(ws[ref], text)
     for number, cells in enumerate(volunteer_rows, start=1):
-        ws.cell(FIRST_ROW + number - 1, 1, number).alignment = center
         for i, text in enumerate(cells, start=2):
             _text(ws.cell(FIRST_ROW + number - 1, i), text)
 
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{last_col}{last_row}"
+    if rows is None:  # the one template for every union
+        note = f"已编好序号 1–{prepared}（最大名额）。本工会名额较少的，删去多余的行，打印范围随之缩小。"
+        ws.cell(HEADER_ROW, 1).comment = Comment(note, site.campaign.issuer, width=260, height=80)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -141,7 +141,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     ) -> Background | Done | None:
         assert self.site is not None
         indexed = [
-            (self.urls[path], str(meta["title"]), bodies[path])
+            (self.urls[path], str(meta["title"]), bodies[path], bool(meta.get("example")))
             for path, page in self.generated.html.items()
             if not ((meta := page.meta or {}).get("search") or {}).get("exclude")
         ]

@@ -27,6 +27,14 @@ def _xml_text(value: str) -> str:
     return escape(_NOT_XML.sub("", value))
 
 
+EXAMPLE_CATEGORY = '    <category term="example" label="示例（不是真实记录）"/>'
+"""How a feed entry says it is example data, besides the 【示例】 its title and summary start with."""
+
+
+def _flag(example: bool) -> str:
+    return "【示例】" if example else ""
+
+
 def _url(base: str, path: str) -> str:
     return f"{base.rstrip('/')}/{path}" if base else (path or "./")
 
@@ -34,12 +42,14 @@ def _url(base: str, path: str) -> str:
 def quotas_json(site: SiteData) -> dict[str, Any]:
     """The quota table with approved and pending counts: the figures of the quota and union pages."""
     rows = union_progress(site)
+    example = bool(site.pairing and site.pairing.example)
     return {
         "campaign": site.campaign.id,
         "doc_number": site.campaign.doc_number,
         "total": site.quotas.total,
         "approved": sum(r.approved for r in rows),
         "pending": sum(r.pending for r in rows),
+        "pairing_example": example,
         "unions": [
             {
                 "id": r.union.id,
@@ -50,7 +60,9 @@ def quotas_json(site: SiteData) -> dict[str, Any]:
                 "approved": r.approved,
                 "pending": r.pending,
                 "percent": r.percent,
-                "pairing": None if r.needy is None else {"needy": r.needy, "paired": r.paired},
+                "pairing": None
+                if r.needy is None
+                else {"needy": r.needy, "paired": r.paired, "example": example},
             }
             for r in rows
         ],
@@ -88,21 +100,25 @@ def _dump(data: dict[str, Any]) -> bytes:
 
 def feed_xml(site: SiteData, base: str = "") -> bytes:
     """Atom feed of newly approved projects and recognitions, newest first."""
-    entries: list[tuple[date, str, str, str, str]] = []
+    entries: list[tuple[date, str, str, str, str, bool]] = []
     for p in site.projects:  # an entry's key (its Atom id) never changes, whatever the paths
         entries.append(
             (
                 p.approved_on,
                 f"projects/{p.id}",
-                f"服务项目：{p.title}",
+                f"{_flag(p.example)}服务项目：{p.title}",
                 urls.served(urls.project_page(p.id)),
-                p.summary,
+                f"{_flag(p.example)}{p.summary}",
+                p.example,
             )
         )
     shown = recognition_urls(site)
     for r in site.recognitions:
-        title = f"表彰：{r.name}（{r.title}）"
-        entries.append((r.awarded_on, f"recognitions/{r.id}", title, shown[r.id], r.citation))
+        title = f"{_flag(r.example)}表彰：{r.name}（{r.title}）"
+        citation = f"{_flag(r.example)}{r.citation}"
+        entries.append(
+            (r.awarded_on, f"recognitions/{r.id}", title, shown[r.id], citation, r.example)
+        )
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     entries = entries[:FEED_ENTRIES]
     updated = entries[0][0] if entries else site.campaign.issued
@@ -115,11 +131,12 @@ def feed_xml(site: SiteData, base: str = "") -> bytes:
         "  <author><name>大连市总工会</name></author>",
         f'  <link rel="alternate" href={quoteattr(_url(base, ""))}/>',
     ]
-    for day, key, title, path, summary in entries:
+    for day, key, title, path, summary, example in entries:
         lines += [
             "  <entry>",
             f"    <id>{TAG}{key}</id>",
             f"    <title>{_xml_text(title)}</title>",
+            *([EXAMPLE_CATEGORY] if example else []),
             f"    <updated>{day.isoformat()}T00:00:00+08:00</updated>",
             f'    <link rel="alternate" href={quoteattr(_url(base, path))}/>',
             f"    <summary>{_xml_text(summary)}</summary>",

@@ -164,7 +164,7 @@ def build_pages(site: SiteData) -> list[Page]:
             urls.project_page(p.id),
             "pages/project.html.j2",
             {"project": p},
-            front_matter(p.title, p.summary),
+            front_matter(p.title, p.summary, **({"example": True} if p.example else {})),
         )
         for p in site.projects
     ]

@@ -19,6 +19,7 @@ from generator.core.validate import SiteData
 from generator.core.worker import Background, Done
 from generator.paperwork.downloads import build_downloads, download_index
 
+from .intents import INTENTS_JSON, intents_json
 from .opendata import build_open_data
 from .pages import SNIPPETS, Page, build_pages, front_matter, html_page_text, render_snippet
 from .photos import build_photos
@@ -75,6 +76,7 @@ def generate_site(
     files["downloads.md"] = downloads_page(site, downloads).render(site)
     files.update(downloads)
     files.update(build_open_data(site, base_url))
+    files[INTENTS_JSON] = intents_json()
     files.update(build_photos(site))
     return Generated(files, html, bodies or Done(render_pages(site, list(html.values()))))
 

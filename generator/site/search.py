@@ -15,6 +15,8 @@ _INLINE_TAG = re.compile(r"</?(?:a|b|em|i|small|span|strong)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _H1 = re.compile(r"<h1\b.*?</h1>", re.DOTALL)
+_EXAMPLE_BADGE = re.compile(r'<span class="badge badge-example"[^>]*>[^<]*</span>')
+"""The 示例 badge: the entry says `"example": true` instead, so a result shows it once."""
 
 
 def segmenter_words(site: SiteData) -> list[str]:
@@ -37,7 +39,8 @@ def plain_text(body: str) -> str:
     """A page body's text as the search shows it: tags gone, one line, the h1 left out (it is
     the entry's title). The theme shows the entries as HTML, so the text stays escaped, as in
     Material's own entries: an entity is decoded and escaped again, never turned into markup."""
-    text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", _H1.sub("", body, count=1))))
+    body = _EXAMPLE_BADGE.sub("", _H1.sub("", body, count=1))
+    text = html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", body)))
     return html.escape(_SPACE.sub(" ", text).strip(), quote=False)
 
 
@@ -51,20 +54,25 @@ def segment(text: str) -> str:
     return _HAN.sub(cut, text).strip("\u200b")
 
 
-def entries(pages: list[tuple[str, str, str]]) -> list[dict[str, str]]:
-    """(location, title as HTML, HTML body) of each page → its search entry, with jieba as
-    taught; title and text are escaped text, as in Material's entries."""
+IndexedPage = tuple[str, str, str, bool]
+"""(location, title as HTML, HTML body, whether the page shows example data)."""
+
+
+def entries(pages: list[IndexedPage]) -> list[dict[str, str | bool]]:
+    """Each page → its search entry, with jieba as taught; title and text are escaped text, as
+    in Material's entries. A page of example data keeps its flag: `"example": true`."""
     return [
         {
             "location": location,
             "title": segment(html.escape(html.unescape(title), quote=False)),
             "text": segment(plain_text(body)),
+            **({"example": True} if example else {}),
         }
-        for location, title, body in pages
+        for location, title, body, example in pages
     ]
 
 
-def entries_apart(pages: list[tuple[str, str, str]], words: list[str]) -> list[dict[str, str]]:
+def entries_apart(pages: list[IndexedPage], words: list[str]) -> list[dict[str, str | bool]]:
     """`entries` in a second process, whose jieba must first be taught our words."""
     import logging
 
