@@ -5,6 +5,7 @@ field font, STSong-Light, is the viewer's own and stops at Adobe-GB1: 𬌗 or �
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -94,7 +95,7 @@ def layout(text: str, width: float, height: float, multiline: bool, glyphs: Glyp
     a multi-line one wraps at TEXT_SIZE and shrinks only if its lines would overflow."""
     room_w, room_h = width - 2 * PAD, height - 2 * PAD
     if not multiline:
-        text = " ".join(text.split())
+        text = " ".join(re.split(r"[ \t\r\n]+", text.strip(" \t\r\n")))
         size = min(SINGLE_MAX, room_h / LINE_SPACING, room_w / max(glyphs.width(text), 1e-6))
         size = max(round(size, 2) - 0.01, 0.5)
         baseline = (height - size) / 2 + size * (1 - ASCENT)
@@ -216,8 +217,9 @@ def fill_form(blank: bytes, values: Mapping[str, str]) -> bytes:
     if unknown:
         raise ValueError(f"表单中没有这些字段：{'、'.join(unknown)}")
     filled = {k: v for k, v in values.items() if v}
-    chars = "".join(sorted(set("".join(filled.values())) - set("\n\r\t")))
-    font = _embedded_font(writer, glyphs := glyphs_for(chars or " ")) if filled else None
+    chars = "".join(sorted(set("".join(filled.values()) + " ") - set("\n\r\t")))
+    glyphs = glyphs_for(chars)
+    font = _embedded_font(writer, glyphs) if filled else None
     for name, text in filled.items():
         field = widgets[name]
         rect = [float(v) for v in field["/Rect"]]
