@@ -37,32 +37,12 @@ DOC_FACES = (
 """Real Bold faces only: WeasyPrint has no synthetic bold, so a missing face prints regular."""
 
 FIELD_FACE = Face("FieldSans", 400, "Noto Sans CJK SC:style=Regular")
-"""The font of fillable fields, embedded whole by WeasyPrint: what the form prints plus what
-people are likely to type (`typing_charset`), and nothing else."""
+"""The face WeasyPrint gives form fields, cut to BASE_CHARS: formfields.finish_form then gives
+the fields Adobe's STSong-Light (not embedded) and drops this one. Filled values are drawn
+with formfill.FILL_FONT, embedded and cut to the values."""
 
 BASE_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "　、。，．：；？！“”‘’（）《》〔〕【】—…·－～×"
 """Printable ASCII and common full-width punctuation, in every subset."""
-
-
-def gb2312_hanzi(level: int) -> str:
-    """GB 2312-80 hanzi of level 1 (3,755 common ones, rows 16–55) or level 2 (rows 56–87)."""
-    rows = range(0xB0, 0xD8) if level == 1 else range(0xD8, 0xF8)
-    out = []
-    for hi in rows:
-        for lo in range(0xA1, 0xFF):
-            try:
-                out.append(bytes((hi, lo)).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return "".join(out)
-
-
-@cache
-def typing_charset() -> str:
-    """ASCII, full-width forms and GB 2312 level 1 (≈99.7 % of running Chinese text). Level 2
-    would push the font past the 1 MB budget; a rarer character still types, in the viewer's
-    fallback font."""
-    return BASE_CHARS + "".join(map(chr, range(0xFF01, 0xFF5F))) + gb2312_hanzi(1)
 
 
 # --- Installed fonts (fontconfig) and subsets (hb-subset), both through ctypes ---------------

@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -108,7 +109,7 @@ def finish_form(pdf: bytes, specs: tuple[FieldSpec, ...] = REGISTRATION_FIELDS) 
     """WeasyPrint's fillable PDF with its fields made as `specs` say, in their order; the
     whole font WeasyPrint embedded for the fields is dropped (no field uses it any more)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    acroform = writer._root_object["/AcroForm"]
+    acroform = cast(DictionaryObject, writer._root_object["/AcroForm"].get_object())
     font_ref = writer._add_object(field_font())
     acroform[NameObject("/DR")] = DictionaryObject({
         NameObject("/Font"): DictionaryObject({NameObject(FIELD_FONT): font_ref})
@@ -116,7 +117,8 @@ def finish_form(pdf: bytes, specs: tuple[FieldSpec, ...] = REGISTRATION_FIELDS) 
     acroform[NameObject("/DA")] = TextStringObject(f"{FIELD_FONT} 0 Tf 0 g")
     acroform[NameObject("/NeedAppearances")] = BooleanObject(True)
     page = writer.pages[0]
-    widgets = {a.get_object()["/T"]: a for a in page["/Annots"]}
+    annots = cast(ArrayObject, page["/Annots"].get_object())
+    widgets = {a.get_object()["/T"]: a for a in annots}
     names = [s.name for s in specs]
     if sorted(widgets) != sorted(names):
         raise ValueError(f"form fields {sorted(widgets)} differ from {sorted(names)}")
@@ -138,7 +140,7 @@ def finish_form(pdf: bytes, specs: tuple[FieldSpec, ...] = REGISTRATION_FIELDS) 
         box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
         field[NameObject("/Rect")] = ArrayObject(FloatObject(v) for v in box)
     ordered = ArrayObject(widgets[n] for n in names)
-    others = [a for a in page["/Annots"] if a.get_object().get("/T") not in widgets]
+    others = [a for a in annots if a.get_object().get("/T") not in widgets]
     page[NameObject("/Annots")] = ArrayObject([*ordered, *others])
     page[NameObject("/Tabs")] = NameObject("/R")  # row order, which is also the array's order
     acroform[NameObject("/Fields")] = ArrayObject(widgets[n] for n in names)
@@ -149,14 +151,14 @@ def finish_form(pdf: bytes, specs: tuple[FieldSpec, ...] = REGISTRATION_FIELDS) 
     return out.getvalue()
 
 
-def _drop_unused_fonts(page: DictionaryObject, names: set[str]) -> None:
+def _drop_unused_fonts(page: PageObject, names: set[str]) -> None:
     """Removes the fonts in `names` from the page's resources unless its content uses them."""
     content = page.get_contents()
     data = content.get_data() if content is not None else b""
-    fonts = page["/Resources"].get_object().get("/Font")
-    if fonts is None:
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    if "/Font" not in resources:
         return
-    fonts = fonts.get_object()
+    fonts = cast(DictionaryObject, resources["/Font"].get_object())
     for name in names:
         if name in fonts and f"{name} ".encode() not in data and f"{name}\n".encode() not in data:
             del fonts[name]

@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
@@ -230,7 +231,8 @@ def fill_form(blank: bytes, values: Mapping[str, str]) -> bytes:
         field[NameObject("/V")] = TextStringObject(text)
         field[NameObject("/AP")] = DictionaryObject({NameObject("/N"): stream})
     # The appearances are complete: a viewer must draw them, not rebuild them in STSong-Light.
-    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(False)
+    acroform = cast(DictionaryObject, writer._root_object["/AcroForm"].get_object())
+    acroform[NameObject("/NeedAppearances")] = BooleanObject(False)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

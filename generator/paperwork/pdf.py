@@ -2,7 +2,8 @@
 
 WeasyPrint subsets the fonts it embeds but keeps the source font's glyph ids: a 65,535-glyph
 Noto CJK face leaves ~200 KB of empty glyph slots in every PDF, and a form field embeds its
-font whole (15–21 MB, with Kangxi-radical look-alikes in the extracted text). So each build
+font whole (15–21 MB, with Kangxi-radical look-alikes in the extracted text; formfields.py
+replaces the fields' font afterwards). So each build
 first cuts the Noto CJK faces down to the characters its documents use, with HarfBuzz's
 subsetter through ctypes (milliseconds; fontTools takes seconds), and hands WeasyPrint those.
 """
@@ -30,10 +31,9 @@ from .fonts import (
     find_font,
     font_fingerprint,
     subset_font,
-    typing_charset,
 )
 
-__all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "typing_charset", "url_fetcher"]
+__all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "url_fetcher"]
 
 if TYPE_CHECKING:
     import weasyprint

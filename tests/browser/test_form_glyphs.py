@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -21,7 +20,6 @@ from generator.paperwork import downloads
 from generator.paperwork.formfields import MULTILINE
 from generator.paperwork.formfill import fill_form, glyphs_for, layout
 from generator.paperwork.pdf import PdfRenderer
-
 from tests.conftest import ROOT
 from tests.glyph_ink import cells, mismatches, reference
 from tests.pdf_viewers import PdfJs, pdfium, pdfjs_viewer, poppler
