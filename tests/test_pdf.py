@@ -221,7 +221,7 @@ def test_fillable_fields(files: dict[str, bytes]) -> None:
         assert llx < urx and lly < ury, name
     acroform = reader.trailer["/Root"]["/AcroForm"]
     font = acroform["/DR"]["/Font"]["/STSong"].get_object()
-    assert (font["/BaseFont"], font["/Encoding"]) == ("/STSong-Light", "/UniGB-UCS2-H")
+    assert (font["/BaseFont"], font["/Encoding"]) == ("/STSong-Light", "/Identity-H")
     cid = font["/DescendantFonts"][0].get_object()
     assert cid["/CIDSystemInfo"]["/Ordering"] == "GB1"
     assert "/FontFile" not in cid["/FontDescriptor"] and "/FontFile3" not in cid["/FontDescriptor"]

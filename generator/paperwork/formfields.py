@@ -64,7 +64,7 @@ REGISTRATION_FIELDS = (
 def field_font() -> DictionaryObject:
     """Adobe's standard Simplified Chinese font, not embedded: a conforming viewer supplies it
     (PDF 32000-1 9.7.5.2, the Adobe-GB1 character collection), so the form carries no glyphs
-    and the viewer lays typed text out in its own Song/Ming face."""
+    and the viewer lays typed text out in its own Chinese face."""
     descriptor = DictionaryObject({
         NameObject("/Type"): NameObject("/FontDescriptor"),
         NameObject("/FontName"): NameObject("/STSong-Light"),
@@ -94,7 +94,9 @@ def field_font() -> DictionaryObject:
         NameObject("/Type"): NameObject("/Font"),
         NameObject("/Subtype"): NameObject("/Type0"),
         NameObject("/BaseFont"): NameObject("/STSong-Light"),
-        NameObject("/Encoding"): NameObject("/UniGB-UCS2-H"),
+        # Codes are Adobe-GB1 CIDs. With UniGB-UCS2-H (codes = UCS-2) poppler writes CIDs into
+        # the appearances it builds for typed text and shows other characters (measured, README).
+        NameObject("/Encoding"): NameObject("/Identity-H"),
         NameObject("/DescendantFonts"): ArrayObject([cid_font]),
     })  # fmt: skip
 
@@ -145,8 +147,10 @@ def finish_form(pdf: bytes, specs: tuple[FieldSpec, ...] = REGISTRATION_FIELDS) 
     page[NameObject("/Tabs")] = NameObject("/R")  # row order, which is also the array's order
     acroform[NameObject("/Fields")] = ArrayObject(widgets[n] for n in names)
     _drop_unused_fonts(page, old_fonts)
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
+    writer.write(out)
+    # A second copy keeps only what is reachable: the dropped font's program goes.
+    out, writer = io.BytesIO(), PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
     writer.write(out)
     return out.getvalue()
 
