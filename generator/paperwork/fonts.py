@@ -4,6 +4,7 @@ HarfBuzz's subsetter through ctypes (milliseconds; fontTools takes seconds)."""
 from __future__ import annotations
 
 import ctypes
+import io
 import ctypes.util
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -161,7 +162,33 @@ def subset_font(pattern: str, chars: Iterable[str]) -> bytes:
     data = ctypes.string_at(hb.hb_blob_get_data(blob, ctypes.byref(size)), size.value)
     hb.hb_blob_destroy(blob)
     hb.hb_face_destroy(result)
-    return data
+    return cids_as_glyph_ids(data)
+
+
+def cids_as_glyph_ids(font: bytes) -> bytes:
+    """A CID-keyed CFF font whose CIDs are its glyph ids. hb-subset renumbers the glyphs but
+    keeps each one's CID (cid21309 becomes glyph 3); WeasyPrint writes glyph ids as the PDF's
+    character codes, and a viewer that follows the PDF standard (pdf.js: Firefox's viewer) looks
+    codes up as CIDs and drew no Chinese at all. The charset is rewritten in place as one range
+    (format 2: CIDs 1..n-1), which is never longer than the one it replaces."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    sfnt = TTFont(io.BytesIO(font), lazy=True)
+    entry = sfnt.reader.tables.get("CFF ")
+    if entry is None:
+        return font
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(sfnt.reader["CFF "]), None)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return font
+    glyphs = len(top.charset)
+    start = entry.offset + top.rawDict["charset"]
+    if glyphs < 3:
+        return font
+    charset = bytes([2]) + (1).to_bytes(2, "big") + (glyphs - 2).to_bytes(2, "big")
+    return font[:start] + charset + font[start + len(charset) :]
 
 
 def font_fingerprint(pattern: str) -> str:

@@ -6,6 +6,7 @@ draws the same font: a dropped, boxed or substituted character fails. Also the r
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -167,3 +168,42 @@ def test_the_comparison_catches_a_wrong_or_missing_glyph(blank: bytes) -> None:
     bad = mismatches(image, reference(image.size, place, boxes, DPI), boxes)
     assert [b.split()[0] for b in bad] == ["瑜", "有"]
     assert layout(drawn, rect[2] - rect[0], rect[3] - rect[1], False, glyphs).size == place.size
+
+
+def _ink(image: Image.Image) -> int:
+    return sum(count for value, count in enumerate(image.histogram()) if value < 128)
+
+
+def test_pdfjs_draws_the_printed_labels(blank: bytes, pdfjs: PdfJs) -> None:
+    """pdf.js looks character codes up as CIDs: the subsets' CIDs must be their glyph ids, or it
+    draws no Chinese at all (it drew only the digits before fonts.cids_as_glyph_ids)."""
+    site = load_site(ROOT)
+    docs = downloads.pdf_documents(site)
+    renderer = PdfRenderer("".join(h for h, _ in docs.values()))
+    for pdf in (blank, renderer.render(docs[urls.REGISTRATION_FORM_PDF][0])):
+        drawn, expected = _ink(pdfjs.render(pdf, 100)), _ink(poppler(pdf, 100))
+        assert 0.85 * expected <= drawn <= 1.15 * expected, (drawn, expected)
+
+
+def test_archived_forms_show_names_beyond_gb2312_in_every_viewer(pdfjs: PdfJs) -> None:
+    """`volunteers roster`'s forms (the filled forms for the archive) embed the fonts cut to their
+    own text: every viewer draws the same page, rare characters included."""
+    from generator.paperwork import archive
+    from tests.records_factory import registration
+
+    record = registration("zhongshan", 1, ("unit", "district", "city"))
+    record = type(record).model_validate({
+        **record.model_dump(),
+        "name": "欧阳婧喆",
+        "employer": "大连瑾瑜科技有限公司甘井子区分公司婧钰琦璐皓晟煜曦妍喆堃工会",
+    })  # fmt: skip
+    join = archive.Join(entries=[archive.MatchedRecord(record, None)])
+    files = archive.render(archive.plan(load_site(ROOT), "zhongshan", join))
+    pdf = files[f"registration-{record.id}.pdf"]
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    flat = "".join(out.stdout.decode().split())
+    assert "欧阳婧喆" in flat and "婧钰琦璐皓晟煜曦妍喆堃工会" in flat
+    expected = _ink(poppler(pdf, 100))
+    for name, render in (("pdf.js", pdfjs.render), ("PDFium", pdfium)):
+        drawn = _ink(render(pdf, 100))
+        assert 0.85 * expected <= drawn <= 1.15 * expected, (name, drawn, expected)
