@@ -4,8 +4,8 @@ HarfBuzz's subsetter through ctypes (milliseconds; fontTools takes seconds)."""
 from __future__ import annotations
 
 import ctypes
-import io
 import ctypes.util
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
