@@ -22,6 +22,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, TextStringObject
 
 ROOT = Path(__file__).resolve().parent.parent
+BUDGET_BYTES = 1024 * 1024
+BUDGET_COLD_RENDER_S = 1.0
+"""Issue 15's budgets: the form ≤ 1 MB; a cold render (poppler in a new process) ≤ 1 s, for the
+blank form and for one filled by fill_form."""
 sys.path.insert(0, str(ROOT))
 
 from generator.core import urls  # noqa: E402
@@ -115,6 +119,7 @@ def main() -> int:
     for label, size in rows:
         total = "n/a (font not installed)" if size < 0 else f"{len(blank) + size:,} bytes"
         print(f"  {label}: field font {max(size, 0):,} bytes -> form about {total}")
+    failures = [] if len(blank) <= BUDGET_BYTES else [f"form {len(blank):,} bytes > 1 MB"]
     filled = fill_form(blank, SAMPLE)
     files = {"blank": blank, "typed": typed(blank), "filled": filled}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -127,6 +132,8 @@ def main() -> int:
                 ["pdftoppm", "-r", "100", "-png", str(pdf), str(out / f"{name}-poppler")]
             )
             print(f"{name}: {len(data):,} bytes; poppler cold render {seconds:.2f} s")
+            if name != "typed" and seconds > BUDGET_COLD_RENDER_S:
+                failures.append(f"{name}: poppler cold render {seconds:.2f} s > 1 s")
             start = time.perf_counter()
             pdfium_png(pdf, out / f"{name}-pdfium.png")
             print(f"{name}: PDFium cold render {time.perf_counter() - start:.2f} s")
@@ -135,7 +142,9 @@ def main() -> int:
                 bare,
             )
     print(f"PNGs in {out}: look at the name, employer and skills cells")
-    return 0
+    for failure in failures:
+        print(f"OVER BUDGET: {failure}")
+    return 1 if failures else 0
 
 
 def _has(family: str) -> bool:
