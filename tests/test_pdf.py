@@ -31,8 +31,9 @@ FORM_LABELS = (
 )  # fmt: skip
 ROSTER_COLUMNS = ("序号", "姓名", "性别", "身份证号码", "工作单位", "政治面貌", "身份", "特长")
 FIELDS = {
-    "name": "姓名", "gender": "性别", "political_status": "政治面貌", "id_number": "身份证号",
-    "phone": "联系电话", "work_start": "参加工作时间", "education": "学历", "health": "健康状况",
+    "name": "姓名", "gender": "性别", "political_status": "政治面貌",
+    "id_number": "身份证号（18 位）", "phone": "联系电话（手机 11 位）",
+    "work_start": "参加工作时间（年月，如 2012年7月）", "education": "学历", "health": "健康状况",
     "employer": "工作单位", "skills": "特长", "resume": "工作简历", "application": "本人申请",
 }  # fmt: skip
 
@@ -195,29 +196,76 @@ def test_fillable_fields(files: dict[str, bytes]) -> None:
     reader = PdfReader(io.BytesIO(files["downloads/registration-form-fillable.pdf"]))
     fields = reader.get_fields()
     assert fields is not None
+    # Tooltips say the label, and for the ID, phone and date fields what to type.
     assert {name: f.get("/TU") for name, f in fields.items()} == FIELDS
     assert all(f.get("/FT") == "/Tx" for f in fields.values())
-    widgets = {a.get_object()["/T"]: a.get_object() for a in reader.pages[0]["/Annots"]}
-    assert widgets["id_number"]["/MaxLen"] == 18
+    page = reader.pages[0]
+    widgets = [a.get_object() for a in page["/Annots"]]
+    # Tab order follows the paper form: row by row, left to right.
+    assert [w["/T"] for w in widgets] == list(FIELDS)
+    assert page["/Tabs"] == "/R"
+    assert [f.get_object()["/T"] for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]] == list(
+        FIELDS
+    )
+    by_name = {w["/T"]: w for w in widgets}
+    assert by_name["id_number"]["/MaxLen"] == 18
+    assert by_name["phone"]["/MaxLen"] == 11
+    assert {n for n, w in by_name.items() if "/MaxLen" in w} == {"id_number", "phone"}
     multiline = {n for n, f in fields.items() if int(f.get("/Ff", 0)) & (1 << 12)}
     assert multiline == {"resume", "application"}
+    # One-line fields auto-size (0 Tf), multi-line ones wrap at 10.5 pt; all in STSong-Light.
+    for name, widget in by_name.items():
+        size = "10.5" if name in multiline else "0"
+        assert widget["/DA"] == f"/STSong {size} Tf 0 g", name
+        llx, lly, urx, ury = (float(v) for v in widget["/Rect"])
+        assert llx < urx and lly < ury, name
+    acroform = reader.trailer["/Root"]["/AcroForm"]
+    font = acroform["/DR"]["/Font"]["/STSong"].get_object()
+    assert (font["/BaseFont"], font["/Encoding"]) == ("/STSong-Light", "/Identity-H")
+    cid = font["/DescendantFonts"][0].get_object()
+    assert cid["/CIDSystemInfo"]["/Ordering"] == "GB1"
+    assert "/FontFile" not in cid["/FontDescriptor"] and "/FontFile3" not in cid["/FontDescriptor"]
+    assert acroform["/NeedAppearances"].value is True
     assert not PdfReader(io.BytesIO(files["downloads/registration-form.pdf"])).get_fields()
 
 
-def test_fillable_form_can_be_filled(files: dict[str, bytes]) -> None:
-    from pypdf import PdfWriter
+def test_fillable_form_is_small_and_rebuilds_byte_for_byte(
+    site: SiteData, files: dict[str, bytes]
+) -> None:
+    data = files["downloads/registration-form-fillable.pdf"]
+    assert len(data) <= 100 * KB  # budget 1 MB: the field font is the viewer's, not embedded
+    docs = downloads.pdf_documents(site)
+    html, forms = docs["downloads/registration-form-fillable.pdf"]
+    assert forms
+    again = pdf.PdfRenderer("".join(h for h, _ in docs.values())).render(html, forms=True)
+    assert again == data
 
-    values = {"name": "王小明", "employer": "大连港集团", "skills": "法律咨询"}
-    writer = PdfWriter(
-        clone_from=PdfReader(io.BytesIO(files["downloads/registration-form-fillable.pdf"]))
-    )
-    writer.update_page_form_field_values(writer.pages[0], values, auto_regenerate=False)
-    out = io.BytesIO()
-    writer.write(out)
-    filled = PdfReader(io.BytesIO(out.getvalue())).get_fields() or {}
-    assert {k: filled[k].get("/V") for k in values} == values
-    # The field font holds what people type: every GB 2312 level-1 hanzi.
-    assert set("王小明大连港集团法律咨询") <= set(pdf.typing_charset())
+
+def test_fillable_form_filled_keeps_every_character(
+    files: dict[str, bytes], tmp_path: Path
+) -> None:
+    from generator.paperwork.formfill import fill_form
+
+    values = {
+        "name": "王梓昊",
+        "employer": "大连瑾瑜科技公司",
+        "skills": "婧钰琦璐皓晟煜曦妍喆堃",
+        "resume": "2012年7月至今\n大连瑾瑜科技公司𬌗",
+    }
+    filled = fill_form(files["downloads/registration-form-fillable.pdf"], values)
+    reader = PdfReader(io.BytesIO(filled))
+    got = reader.get_fields() or {}
+    assert {k: got[k].get("/V") for k in values} == values
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"].value is False
+    # The values as poppler reads the page (appearance streams included), whole.
+    text = squeeze(text_of(filled))
+    for value in values.values():
+        assert squeeze(value) in text, value
+    assert not LOOKALIKES.search(text)
+    names = [row[0] for row in fonts_of(filled, tmp_path)]
+    assert "FillSans" in names  # embedded: every viewer draws the same glyphs
+    with pytest.raises(ValueError, match="表单中没有这些字段：nickname"):
+        fill_form(filled, {"nickname": "小王"})
 
 
 def roster_pages(rows: int) -> int:

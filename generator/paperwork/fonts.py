@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -37,32 +38,12 @@ DOC_FACES = (
 """Real Bold faces only: WeasyPrint has no synthetic bold, so a missing face prints regular."""
 
 FIELD_FACE = Face("FieldSans", 400, "Noto Sans CJK SC:style=Regular")
-"""The font of fillable fields, embedded whole by WeasyPrint: what the form prints plus what
-people are likely to type (`typing_charset`), and nothing else."""
+"""The face WeasyPrint gives form fields, cut to BASE_CHARS: formfields.finish_form then gives
+the fields Adobe's STSong-Light (not embedded) and drops this one. Filled values are drawn
+with formfill.FILL_FONT, embedded and cut to the values."""
 
 BASE_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "　、。，．：；？！“”‘’（）《》〔〕【】—…·－～×"
 """Printable ASCII and common full-width punctuation, in every subset."""
-
-
-def gb2312_hanzi(level: int) -> str:
-    """GB 2312-80 hanzi of level 1 (3,755 common ones, rows 16–55) or level 2 (rows 56–87)."""
-    rows = range(0xB0, 0xD8) if level == 1 else range(0xD8, 0xF8)
-    out = []
-    for hi in rows:
-        for lo in range(0xA1, 0xFF):
-            try:
-                out.append(bytes((hi, lo)).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return "".join(out)
-
-
-@cache
-def typing_charset() -> str:
-    """ASCII, full-width forms and GB 2312 level 1 (≈99.7 % of running Chinese text). Level 2
-    would push the font past the 1 MB budget; a rarer character still types, in the viewer's
-    fallback font."""
-    return BASE_CHARS + "".join(map(chr, range(0xFF01, 0xFF5F))) + gb2312_hanzi(1)
 
 
 # --- Installed fonts (fontconfig) and subsets (hb-subset), both through ctypes ---------------
@@ -181,7 +162,33 @@ def subset_font(pattern: str, chars: Iterable[str]) -> bytes:
     data = ctypes.string_at(hb.hb_blob_get_data(blob, ctypes.byref(size)), size.value)
     hb.hb_blob_destroy(blob)
     hb.hb_face_destroy(result)
-    return data
+    return cids_as_glyph_ids(data)
+
+
+def cids_as_glyph_ids(font: bytes) -> bytes:
+    """A CID-keyed CFF font whose CIDs are its glyph ids. hb-subset renumbers the glyphs but
+    keeps each one's CID (cid21309 becomes glyph 3); WeasyPrint writes glyph ids as the PDF's
+    character codes, and a viewer that follows the PDF standard (pdf.js: Firefox's viewer) looks
+    codes up as CIDs and drew no Chinese at all. The charset is rewritten in place as one range
+    (format 2: CIDs 1..n-1), which is never longer than the one it replaces."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    sfnt = TTFont(io.BytesIO(font), lazy=True)
+    entry = sfnt.reader.tables.get("CFF ")
+    if entry is None:
+        return font
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(sfnt.reader["CFF "]), None)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return font
+    glyphs = len(top.charset)
+    start = entry.offset + top.rawDict["charset"]
+    if glyphs < 3:
+        return font
+    charset = bytes([2]) + (1).to_bytes(2, "big") + (glyphs - 2).to_bytes(2, "big")
+    return font[:start] + charset + font[start + len(charset) :]
 
 
 def font_fingerprint(pattern: str) -> str:

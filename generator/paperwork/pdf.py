@@ -2,7 +2,8 @@
 
 WeasyPrint subsets the fonts it embeds but keeps the source font's glyph ids: a 65,535-glyph
 Noto CJK face leaves ~200 KB of empty glyph slots in every PDF, and a form field embeds its
-font whole (15–21 MB, with Kangxi-radical look-alikes in the extracted text). So each build
+font whole (15–21 MB, with Kangxi-radical look-alikes in the extracted text; formfields.py
+replaces the fields' font afterwards). So each build
 first cuts the Noto CJK faces down to the characters its documents use, with HarfBuzz's
 subsetter through ctypes (milliseconds; fontTools takes seconds), and hands WeasyPrint those.
 """
@@ -30,15 +31,14 @@ from .fonts import (
     find_font,
     font_fingerprint,
     subset_font,
-    typing_charset,
 )
 
-__all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "typing_charset", "url_fetcher"]
+__all__ = ["PdfError", "PdfRenderer", "find_font", "subset_font", "url_fetcher"]
 
 if TYPE_CHECKING:
     import weasyprint
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 """Bump when a change here alters the PDF bytes, so that cached PDFs are not reused."""
 CACHED_PDF_MAX_BYTES = 64 * 1024 * 1024
 """A cached PDF larger than this is not read (the largest, the fillable form, is under 1 MB)."""
@@ -160,6 +160,10 @@ class PdfRenderer:
             pdf_identifier=True,  # derived from the content: same input, same bytes
         )
         assert isinstance(pdf, bytes)
+        if forms:
+            from .formfields import finish_form  # pypdf loads only for a fillable form
+
+            pdf = finish_form(pdf)
         return pdf
 
     def _fonts(self, forms: bool) -> list[Any]:
@@ -170,7 +174,8 @@ class PdfRenderer:
             self._font_config = FontConfiguration()
         wanted: list[tuple[bool, tuple[Face, ...], str]] = [(False, DOC_FACES, self.charset)]
         if forms:
-            wanted.append((True, (FIELD_FACE,), self.charset + typing_charset()))
+            # A placeholder: finish_form gives the fields Adobe's STSong-Light and drops this.
+            wanted.append((True, (FIELD_FACE,), BASE_CHARS))
         for field, faces, chars in wanted:
             if field not in self._stylesheets:
                 self._stylesheets[field] = weasyprint.CSS(
