@@ -12,12 +12,17 @@
     drawer.addEventListener("change", function () {
       button.setAttribute("aria-expanded", String(drawer.checked));
       if (drawer.checked) {
-        var first = document.querySelector(".md-sidebar--primary .md-nav__link");
-        if (first) setTimeout(function () { first.focus(); }, 50);
+        setTimeout(function () {
+          var links = document.querySelectorAll(".md-sidebar--primary a.md-nav__link");
+          for (var i = 0; i < links.length; i++) {
+            if (links[i].getClientRects().length) { links[i].focus(); break; }
+          }
+        }, 50);
       }
     });
     button.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") {
+      // Enter is the theme's: it clicks a focused label. Space, as on any button, is ours.
+      if (event.key === " ") {
         event.preventDefault();
         drawer.checked = !drawer.checked;
         drawer.dispatchEvent(new Event("change"));

@@ -149,7 +149,12 @@ def build_pages(site: SiteData) -> list[Page]:
                 category=None,
             )
     pages += _listing(
-        urls.PROJECTS, "服务项目", site.projects, "pages/projects.html.j2", union=None, category=None
+        urls.PROJECTS,
+        "服务项目",
+        site.projects,
+        "pages/projects.html.j2",
+        union=None,
+        category=None,
     )
     for category in site.categories.values():  # every category, so that each link filters
         pages += _listing(
