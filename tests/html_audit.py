@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite"}
@@ -23,6 +24,15 @@ THEME_BUNDLE = re.compile(
     r"^(/|(\.\./)*)assets/(javascripts/bundle\.[0-9a-f]+\.min\.js|search\.js)$"
 )
 """The theme's bundle and the site's own search script (content/assets/search.js)."""
+SITE_SCRIPT = re.compile(r"^(\.\./)*assets/site\.js$")
+"""The site's own script (content/assets/site.js: the menu button, the tables' scroll hint)."""
+NOT_FOUND_SCRIPT = (
+    (Path(__file__).resolve().parent.parent / "site_templates/theme/404.html")
+    .read_text(encoding="utf-8")
+    .split("<script>", 1)[1]
+    .split("</script>", 1)[0]
+)
+"""404.html's inline script (it finds the site's root), exactly as the template writes it."""
 MARKERS = ("alert(", "__pwned", "msgbox(")
 
 
@@ -80,11 +90,14 @@ class Audit(HTMLParser):
         attrs, body = self._script, "".join(self._script_text)
         self._script = None
         if attrs.get("src") is not None:
-            if not THEME_BUNDLE.match(attrs["src"] or "") or body.strip():
+            src = attrs["src"] or ""
+            if not (THEME_BUNDLE.match(src) or SITE_SCRIPT.match(src)) or body.strip():
                 self.problems.append(f"<script src={attrs['src']!r}> not the theme's")
         elif attrs.get("type") == "application/json" and attrs.get("id") == "__config":
             if any(m in body for m in MARKERS):
                 self.problems.append("theme configuration holds a payload")
+        elif body == NOT_FOUND_SCRIPT:
+            pass
         elif not any(p.fullmatch(body) for p in THEME_SCRIPTS) or any(m in body for m in MARKERS):
             self.problems.append(f"<script> not the theme's: {body[:80]!r}")
 

@@ -75,6 +75,16 @@ OfficePhone = Annotated[Text, AfterValidator(_office_phone)]
 """A public phone number: a landline, shown as printed; a personal mobile is refused."""
 
 
+def _dalian_phone(value: str) -> str:
+    if not value.startswith("0411-"):
+        raise ValueError("各工会的电话应为大连的办公固定电话（区号 0411，如 0411-82610421）")
+    return value
+
+
+DalianPhone = Annotated[OfficePhone, AfterValidator(_dalian_phone)]
+"""A union office's landline in Dalian: 8 digits, or with the area code 0411."""
+
+
 class Contact(Model):
     """A public contact: an office and its landline. Personal mobiles are refused here."""
 
@@ -86,6 +96,14 @@ class Contact(Model):
     """An office landline, written as on paper (82610421 or 0411-82610421)."""
     address: Text | None = None
     email: Text | None = None
+
+
+class UnionContact(Contact):
+    """Where a citizen reaches a union; a field stays empty while unknown (the union page then
+    gives the city office's number, so that it always ends with a number to call)."""
+
+    phone: DalianPhone | None = None
+    """The office's landline in Dalian (82610421 or 0411-82610421); never a personal mobile."""
 
 
 class Campaign(Model):
@@ -109,6 +127,13 @@ class Campaign(Model):
     signup_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     """Online sign-up; empty means the site offers only the printable route."""
     attachments: list[Text] = Field(min_length=1)
+
+    @field_validator("contact")
+    @classmethod
+    def _has_phone(cls, value: Contact) -> Contact:
+        if not value.phone:
+            raise ValueError("须填写联系电话（phone）：各工会页面在本工会电话未知时给出这个号码")
+        return value
 
     @field_validator("printed", "deadline")
     @classmethod
@@ -158,7 +183,7 @@ class Union(Model):
     short_name: Text
     """What people search for: 甘井子, 海员."""
     kind: UnionKind
-    contact: Contact | None = None
+    contact: UnionContact = UnionContact()
     history: list[NameChange] = []
 
     @property

@@ -6,6 +6,11 @@ paths only through these functions. Pure: strings in, strings out."""
 
 from __future__ import annotations
 
+HOME = "index.md"
+NOTICE = "notice.md"
+JOIN = "join.md"
+CONTACT = "contact.md"
+"""Hand-written pages (content/) that generated pages link to."""
 SERVICES = "services.md"
 QUOTAS = "quotas.md"
 PAIRING = "pairing.md"

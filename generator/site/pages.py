@@ -146,18 +146,24 @@ def build_pages(site: SiteData) -> list[Page]:
                 projects,
                 "pages/projects.html.j2",
                 union=union,
+                category=None,
             )
     pages += _listing(
-        urls.PROJECTS, "服务项目", site.projects, "pages/projects.html.j2", union=None
+        urls.PROJECTS,
+        "服务项目",
+        site.projects,
+        "pages/projects.html.j2",
+        union=None,
+        category=None,
     )
-    for category_id, projects in by_category.items():
-        category = site.categories[category_id]
+    for category in site.categories.values():  # every category, so that each link filters
         pages += _listing(
-            urls.category_projects(category_id),
+            urls.category_projects(category.id),
             f"{category.name}服务项目",
-            projects,
+            by_category.get(category.id, []),
             "pages/projects.html.j2",
             union=None,
+            category=category,
         )
     pages += [
         Page(
@@ -177,6 +183,7 @@ SNIPPETS = {
     "latest-projects": "snippets/latest-projects.md.j2",
     "latest-recognitions": "snippets/latest-recognitions.md.j2",
     "signup": "snippets/signup.md.j2",
+    "status": "snippets/status.md.j2",
     "contact": "snippets/contact.md.j2",
     "union-list": "snippets/union-list.md.j2",
 }
