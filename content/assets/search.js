@@ -264,5 +264,12 @@
       setTimeout(function () { if (toggle && toggle.checked) input.focus(); }, 50);
     });
   });
+  // A question in the address (?q=…, as the 404 page's search box sends it) opens the search.
+  var asked = null;
+  try { asked = new URLSearchParams(window.location.search).get("q"); } catch (e) { /* old browsers */ }
+  if (asked) {
+    input.value = asked;
+    if (toggle) toggle.checked = true;
+  }
   if (input.value) run();
 })();
