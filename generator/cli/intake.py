@@ -127,6 +127,12 @@ def _summary(result: RunResult, report_file: Path | None) -> None:
     for note in result.rejected[:SHOWN_ROWS]:
         who = f"（{redact(note.name)}）" if note.name else ""
         click.echo(f"有误：第 {note.row} 行{who}：{redact(note.text)}", err=True)
+    if result.in_export:
+        click.echo(
+            f"其中 {len(result.in_export)} 行是表单选项或导出格式的问题（未知的选项文字等），"
+            "请工作人员修改表单或列名对照，不必联系报名人",
+            err=True,
+        )
     rest = len(result.rejected) - SHOWN_ROWS
     if rest > 0:
         click.echo(
