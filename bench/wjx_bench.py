@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,11 +45,13 @@ def header() -> list[str]:
 
 
 def write_wjx_xlsx(path: Path, count: int) -> None:
-    """`count` valid registrations as 问卷星 exports them (areas joined with ┋), streamed out."""
+    """`count` valid registrations as 问卷星 exports them (areas joined with ┋): as Excel writes
+    a sheet, with its <dimension> and the texts in the shared-strings table."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Sheet1")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
     sheet.append(header())
     start = date(2012, 7, 4)
     for i in range(count):
@@ -61,6 +65,46 @@ def write_wjx_xlsx(path: Path, count: int) -> None:
              "社会救助┋法律咨询┋再就业", "自愿参加", "同意"]
         )  # fmt: skip
     book.save(path)
+    with_shared_strings(path)
+
+
+_INLINE = re.compile(
+    r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>'
+)
+
+
+def with_shared_strings(path: Path) -> Path:
+    """Rewrite an openpyxl workbook (texts inline) as Excel, WPS and the form services write one:
+    every text in xl/sharedStrings.xml, its cells holding the string's number (t="s")."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match[str]) -> str:
+        number = strings.setdefault(match.group(3), len(strings))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{number}</v></c>'
+
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = _INLINE.sub(shared, parts[name].decode()).encode()
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
+    ).encode()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}" /></Types>'.encode(),
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Type="{rel}" Target="sharedStrings.xml" Id="rIdS" /></Relationships>'.encode(),
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
 
 
 def import_xlsx(count: int, work: Path) -> dict[str, float]:

@@ -31,7 +31,7 @@ class Call:
             self.done.set()
 
     def result(self) -> requests.Response:
-        threading.Thread(target=self._run, name="sheets-request", daemon=True).start()
+        threading.Thread(target=self._run, name="api-request", daemon=True).start()
         if not self.done.wait(self.limit):
             self._abort()
             raise requests.Timeout(f"no complete answer within {self.limit:.1f} s")

@@ -3,14 +3,26 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 import xlwt
 import yaml
 
+from bench.wjx_bench import with_shared_strings
+from intake.files import open_file
 from tests.intake_support import project
-from tests.test_intake_profiles import AREA_IDS, Shape, areas, people, tencent, volunteers, wjx
+from tests.test_intake_profiles import (
+    AREA_IDS,
+    Shape,
+    areas,
+    people,
+    tencent,
+    volunteers,
+    wjx,
+    xlsx,
+)
 
 
 def lines_of(shape: Shape) -> list[list[str]]:
@@ -31,6 +43,11 @@ def as_xls(path: Path, lines: list[list[str]]) -> Path:
     return path
 
 
+def as_excel_xlsx(path: Path, lines: list[list[str]]) -> Path:
+    """As Excel and the services write XLSX: texts in the shared-strings table (t="s")."""
+    return with_shared_strings(xlsx(path, lines))
+
+
 def as_unicode_text(path: Path, lines: list[list[str]]) -> Path:
     """As Excel's 另存为 → Unicode 文本 writes it: UTF-16 with its BOM, tabs, CRLF; a cell holding
     a line break or a tab quoted."""
@@ -48,6 +65,7 @@ def as_unicode_text(path: Path, lines: list[list[str]]) -> Path:
     ("shape", "write", "name", "label"),
     [
         (wjx, as_xls, "export.xls", "问卷星"),
+        (wjx, as_excel_xlsx, "export.xlsx", "问卷星"),
         (wjx, as_unicode_text, "export.txt", "问卷星"),
         (tencent, as_unicode_text, "export.txt", "腾讯问卷"),
     ],
@@ -70,3 +88,14 @@ def test_service_exports_in_other_file_kinds(
     for person in people():
         if person["姓名"] in by_name:
             assert by_name[person["姓名"]]["categories"] == [AREA_IDS[a] for a in areas(person)]
+
+
+def test_shared_strings_read_as_inline_texts(tmp_path: Path) -> None:
+    lines = lines_of(wjx)
+    lines[2][7] = "  带空格 & <尖括号>  "
+    inline = xlsx(tmp_path / "inline.xlsx", lines)
+    shared = as_excel_xlsx(tmp_path / "shared.xlsx", lines)
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(shared).namelist()
+    first, second = open_file(inline), open_file(shared)
+    assert second.header == first.header
+    assert list(second.rows) == list(first.rows)
