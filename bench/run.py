@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 
 from bench import review_bench  # noqa: E402
 from bench.synthetic import FULL, generate  # noqa: E402
+from bench.wjx_bench import rows as wjx_rows  # noqa: E402
 from generator.core.validate import load_site  # noqa: E402
 from generator.site.privacy import scan_site  # noqa: E402
 
@@ -254,6 +255,9 @@ def main() -> int:
         )
         total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         rows.append(("whole site", f"{total / MB:.0f} MB", "", None))
+
+        print("intake of a 问卷星 XLSX (issue 12), profile detection …", flush=True)
+        rows += wjx_rows()
         if args.keep:
             shutil.copytree(root, args.keep, dirs_exist_ok=True)
     finally:

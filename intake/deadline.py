@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import requests
+from urllib3.exceptions import ReadTimeoutError
 
 
 class Call:
@@ -25,13 +26,18 @@ class Call:
         try:
             self.response = self.session.request(**self.args, stream=True, timeout=self.limit)
             self.response.content  # noqa: B018 -- reads the whole body inside the limit
+        except requests.ConnectionError as exc:
+            # requests reports a read timeout inside the body as a ConnectionError: it is the
+            # same timeout as the wall clock's (whichever of the two fires first).
+            slow = bool(exc.args) and isinstance(exc.args[0], ReadTimeoutError)
+            self.error = requests.Timeout(str(exc)) if slow else exc
         except BaseException as exc:  # handed to the waiting thread
             self.error = exc
         finally:
             self.done.set()
 
     def result(self) -> requests.Response:
-        threading.Thread(target=self._run, name="sheets-request", daemon=True).start()
+        threading.Thread(target=self._run, name="api-request", daemon=True).start()
         if not self.done.wait(self.limit):
             self._abort()
             raise requests.Timeout(f"no complete answer within {self.limit:.1f} s")

@@ -34,22 +34,24 @@ MAX_CELL_CHARS = 32_767
 MAX_LINE_CHARS = 1_048_576
 """One physical CSV line (and one field): past this the file is taken as damaged."""
 MAX_SEPARATORS = 10_000
-"""Commas in one physical CSV line (a row of 10 million empty cells would fill memory)."""
+"""Separators in one physical CSV line (a row of 10 million empty cells would fill memory)."""
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+"""Delimited text: .txt and .tsv as Excel's "Unicode text" (UTF-16, tab-separated) saves it."""
 
 
 def open_file(path: Path, worksheet: str | None = None) -> Table:
-    """A .csv (UTF-8 with or without BOM, UTF-16 with BOM, or GB18030/GBK) or .xlsx export,
-    every value as text."""
+    """A .csv (UTF-8 with or without BOM, UTF-16 with BOM, or GB18030/GBK; comma- or
+    tab-separated, also as .txt/.tsv), .xlsx or .xls export, every value as text."""
     suffix = path.suffix.lower()
     if not os.path.lexists(path):
         raise IntakeError(f"找不到文件 {path}")
-    if suffix not in {".csv", ".xlsx", ".xlsm", ".xls"}:
+    if suffix not in {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}:
         raise IntakeError(
             f"不支持的文件类型 {suffix or '（无扩展名）'}：请导出为 .csv、.xlsx 或 .xls"
         )
     # Refused early (not a regular file, too large, missing) with the reason.
     opened(path).close()
-    return _csv(path) if suffix == ".csv" else _xlsx(path, worksheet)
+    return _csv(path) if suffix in TEXT_SUFFIXES else _xlsx(path, worksheet)
 
 
 def opened(path: Path) -> IO[bytes]:
@@ -104,10 +106,18 @@ def _encoding(path: Path) -> str:
     )
 
 
-def _lines(handle: IO[str], name: str, records: list[int]) -> Iterator[str]:
+def _delimiter(path: Path, encoding: str) -> str:
+    """A tab when the header line holds more tabs than commas (Excel's "Unicode text"), else a
+    comma: decided by the file alone, never guessed from a sample of the data."""
+    with opened(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
+        first = text.readline(MAX_LINE_CHARS + 1)
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+def _lines(handle: IO[str], name: str, records: list[int], sep: str = ",") -> Iterator[str]:
     """Physical lines, each bounded before the csv module sees it."""
     while line := handle.readline(MAX_LINE_CHARS + 1):
-        if len(line) > MAX_LINE_CHARS or line.count(",") > MAX_SEPARATORS:
+        if len(line) > MAX_LINE_CHARS or line.count(sep) > MAX_SEPARATORS:
             what = "过长" if len(line) > MAX_LINE_CHARS else f"列数过多（超过 {MAX_SEPARATORS}）"
             raise IntakeError(
                 f"无法读取 {name}：第 {records[0] + 1} 行{what}，文件可能已损坏；本次未写入任何文件"
@@ -123,6 +133,7 @@ def _csv(path: Path) -> Table:
     """The header now; the rows when iterated (the file is opened again then, so an error in
     between leaves no open file behind)."""
     encoding = _encoding(path)
+    sep = _delimiter(path, encoding)
     csv.field_size_limit(MAX_LINE_CHARS)  # the default (131,072) would end the run at one cell
 
     def records() -> Generator[list[str], None, None]:
@@ -130,7 +141,7 @@ def _csv(path: Path) -> Table:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             count = [0]
             try:
-                for cells in csv.reader(_lines(text, path.name, count)):
+                for cells in csv.reader(_lines(text, path.name, count, sep), delimiter=sep):
                     count[0] += 1
                     if count[0] > MAX_ROWS + 1:
                         raise IntakeError(

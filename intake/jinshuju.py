@@ -4,11 +4,10 @@ GET {origin}/api/v1/forms/{token} gives the fields (field_N → label); GET
 {origin}/api/v1/forms/{token}/entries gives 50 entries a page and a `next` cursor. HTTP Basic
 auth with JINSHUJU_API_KEY and JINSHUJU_API_SECRET; JINSHUJU_API_URL overrides the origin
 (on loopback no credentials are needed, as SHEETS_API_URL). Retries (429/5xx, Retry-After,
-bounded) and the wall-clock limit per request follow the Sheets client's policy."""
+bounded) and the wall-clock limit per request: the shared rule of intake/retry.py."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -17,9 +16,10 @@ from urllib.parse import quote
 
 import requests
 
-from .deadline import Call
+from . import retry
 from .errors import IntakeError
-from .sources import DEFAULT_POLICY, RETRYABLE, RetryPolicy, Row, Table, _retry_after, is_loopback
+from .retry import DEFAULT_POLICY, RetryPolicy, is_loopback
+from .sources import Row, Table
 
 ORIGIN = "https://jinshuju.net"
 PAGE_SIZE = 50
@@ -37,53 +37,39 @@ class JinshujuFailure(IntakeError):
 
 
 class JinshujuClient:
-    """GET requests with the Sheets retry policy and one wall-clock limit per request."""
+    """GET requests under the shared retry rule (intake/retry.py), one deadline per page."""
 
     sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def __init__(self, policy: RetryPolicy = DEFAULT_POLICY) -> None:
-        origin = os.environ.get("JINSHUJU_API_URL", "").strip() or ORIGIN
-        self.origin, self.policy = origin.rstrip("/"), policy
+        self.origin, self.policy = retry.origin("JINSHUJU_API_URL", ORIGIN), policy
         self.session = requests.Session()
-        key = os.environ.get("JINSHUJU_API_KEY", "").strip()
-        secret = os.environ.get("JINSHUJU_API_SECRET", "").strip()
-        if key and secret:
-            self.session.auth = (key, secret)
-        elif not is_loopback(origin):
+        credentials = retry.env_credentials("JINSHUJU_API_KEY", "JINSHUJU_API_SECRET")
+        if credentials:
+            self.session.auth = (credentials[0], credentials[1])
+        elif not is_loopback(self.origin):
             raise IntakeError("缺少金数据 API 凭据：请设置 JINSHUJU_API_KEY 和 JINSHUJU_API_SECRET")
         self.reads = 0
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         # The deadline bounds one page's attempts: a 100,000-entry form takes 2,000 pages.
-        deadline = time.monotonic() + self.policy.deadline
-        attempt = 0
-        while True:
-            attempt += 1
-            remaining = max(0.5, deadline - time.monotonic())
-            response: requests.Response | None = None
-            args = dict(method="GET", url=self.origin + path, params=params)
-            try:
-                response = Call(self.session, args, min(self.policy.timeout, remaining)).result()
-            except requests.Timeout:
-                failure = "请求超时"
-            except requests.ConnectionError:
-                failure = "无法连接"
-            if response is not None:
-                if response.ok:
-                    self.reads += 1
-                    return _json(response)
-                _refuse(response.status_code)
-                failure = f"HTTP {response.status_code}"
-            wait = _retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
-            if attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
-                raise JinshujuFailure(
-                    f"金数据接口{failure}，已尝试 {attempt} 次仍失败；本次未写入任何文件"
-                )
-            self.sleep(wait)
+        args = dict(method="GET", url=self.origin + path, params=params)
+        response = retry.send(
+            self.session,
+            lambda: args,
+            self.policy,
+            lambda failure, attempt: JinshujuFailure(
+                f"金数据接口{failure}，已尝试 {attempt} 次仍失败；本次未写入任何文件"
+            ),
+            sleep=self.sleep,
+        )
+        _refuse(response.status_code)
+        self.reads += 1
+        return _json(response)
 
 
 def _refuse(code: int) -> None:
-    if code in RETRYABLE:
+    if 200 <= code < 300:
         return
     if code in (401, 403):
         raise IntakeError("金数据拒绝了 API 凭据：请检查 JINSHUJU_API_KEY 和 JINSHUJU_API_SECRET")

@@ -40,6 +40,11 @@ class RunResult:
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(union id or "", outcome) → rows."""
     rejected: list[Note] = field(default_factory=list)
+    """Every rejected row with all its reasons (the terminal, the sheet's status column)."""
+    in_export: list[Note] = field(default_factory=list)
+    """The rejected rows' problems of the export or mapping, for staff (fix the form)."""
+    in_answers: list[Note] = field(default_factory=list)
+    """The rejected rows' problems of one person's answers (contact the person)."""
     duplicates: list[Note] = field(default_factory=list)
     warnings: list[Note] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -132,6 +137,11 @@ def _place(
     if isinstance(item, Rejected):
         reason = "；".join(item.reasons)
         result.rejected.append(Note(item.row, item.name, reason))
+        answers = [r for r in item.reasons if r not in item.in_export]
+        if item.in_export:
+            result.in_export.append(Note(item.row, item.name, "；".join(item.in_export)))
+        if answers:
+            result.in_answers.append(Note(item.row, item.name, "；".join(answers)))
         result.counts["", REJECTED] += 1
         return f"有误：{reason}"
     union = item.union or ""

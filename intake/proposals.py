@@ -44,14 +44,14 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
         check.problem("category", "不能为空")
     elif (category := ctx.category(text)) is None:
         names = "、".join(c.name for c in ctx.site.categories.values())
-        check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）")
+        check.problem("category", f"未知的服务类别“{text[:20]}”（可选：{names}）", True)
     else:
         data["category"] = category
     text = values.get("origin", "")
     # The column is optional: a proposal that leaves it empty comes from a union (工会组织).
     origin = ORIGINS.get(lookup_key(text)) if text else ProjectOrigin.union
     if origin is None:
-        check.problem("origin", f"无法识别“{text[:20]}”（可填：工会组织、志愿者、市总工会）")
+        check.problem("origin", f"无法识别“{text[:20]}”（可填：工会组织、志愿者、市总工会）", True)
     else:
         data["origin"] = origin
     if values.get("union"):
@@ -90,6 +90,6 @@ def proposal(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted | R
     record = check.validate(Proposal, data)
     name = values.get("title", "")[:30]
     if record is None:
-        return Rejected(row, name, check.problems)
+        return Rejected(row, name, check.problems, check.in_export)
     assert isinstance(record, Proposal)
     return Accepted(row, record, record.hash, name, record.union)

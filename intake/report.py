@@ -9,6 +9,11 @@ from generator.core.identity import redact
 from .pipeline import DUPLICATE, EXISTING, OUTCOME_LABELS, WRITTEN, Note, RunResult
 
 KIND_LABELS = {"registrations": "报名记录", "proposals": "服务项目申报"}
+EXPORT_ADVICE = (
+    "由工作人员处理，不必联系报名人：表单的选项文字与本系统不一致（修改表单选项，或用 --mapping "
+    "列名对照），或某列被表格软件存成了数字（把该列设为“文本”格式后重新导出），然后重新导入。"
+)
+ANSWERS_ADVICE = "报名人本人填写有误（如身份证号校验位不符）：请联系本人更正后重新提交。"
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~#@])")
 
 
@@ -43,10 +48,10 @@ def _order(result: RunResult):  # type: ignore[no-untyped-def]
     return lambda item: (position.get(item[0] if isinstance(item, tuple) else item, 999), item)
 
 
-def _notes(heading: str, notes: list[Note]) -> list[str]:
+def _notes(heading: str, notes: list[Note], advice: str = "") -> list[str]:
     if not notes:
         return []
-    lines = [f"### {heading}（{len(notes)}）", ""]
+    lines = [f"### {heading}（{len(notes)}）", ""] + ([advice, ""] if advice else [])
     for note in notes:  # every one: this file is where staff find them all
         who = f"（{md(note.name)}）" if note.name else ""
         lines.append(f"- 第 {note.row} 行{who}：{md(note.text)}")
@@ -78,12 +83,13 @@ def render(result: RunResult) -> str:
         lines += [f"未使用的列：{md('、'.join(result.ignored_columns))}", ""]
     lines += [
         "新记录的状态均为 pending（待审核）。身份证号和电话只以脱敏形式和密钥散列保存；"
-        "有误的行请在表单中更正后重新导入。",
+        "有误的行改正后重新导入即可（已导入的行不会重复导入）。",
         "",
     ]
     # The row lists last and complete: a pull-request body cut at GitHub's 65,536 characters
     # loses only the tail of a list, never the summary; this file keeps every row.
-    lines += _notes("有误的行", result.rejected)
+    lines += _notes("导出文件或列名对照的问题", result.in_export, EXPORT_ADVICE)
+    lines += _notes("有误的行", result.in_answers, ANSWERS_ADVICE)
     lines += _notes("重复", result.duplicates)
     lines += _notes("请审核时留意", result.warnings)
     return "\n".join(lines)

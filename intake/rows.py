@@ -12,6 +12,7 @@ from pydantic_core import ErrorDetails
 from generator.core.identity import (
     ADULT_AGE,
     IdNumberError,
+    SavedAsNumber,
     find_personal_numbers,
     keyed_hash,
     mask_phone,
@@ -97,6 +98,8 @@ class Rejected:
     row: int
     name: str
     reasons: list[str]
+    in_export: list[str] = field(default_factory=list)
+    """The reasons that are the export's or the mapping's (staff fix them), not the person's."""
 
 
 @dataclass
@@ -108,11 +111,16 @@ class RowCheck:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
+    in_export: list[str] = field(default_factory=list)
 
-    def problem(self, field_name: str, message: str) -> None:
+    def problem(self, field_name: str, message: str, in_export: bool = False) -> None:
+        """A problem of the row; `in_export` when the form or the mapping causes it (an option
+        text we do not know, a number column saved as a number), not the person's answer."""
         self.failed.add(field_name)
         label = self.label(field_name)
         self.problems.append(f"{label}：{message.removeprefix(label)}")
+        if in_export:
+            self.in_export.append(self.problems[-1])
 
     def warn(self, field_name: str, message: str) -> None:
         self.warnings.append(f"{self.label(field_name)}：{message}")
@@ -190,7 +198,7 @@ class RowCheck:
         else:
             message = explain(err)
         if name:
-            self.problem(name, message)
+            self.problem(name, message, in_export=err["type"] == "enum")
         else:
             self.problems.append(message)
 
@@ -265,7 +273,7 @@ def registration(row: int, raw: dict[str, str | None], ctx: Lookups) -> Accepted
     record = check.validate(Registration, data)
     name = values.get("name", "")[:30]
     if record is None:
-        return Rejected(row, name, check.problems)
+        return Rejected(row, name, check.problems, check.in_export)
     assert isinstance(record, Registration)
     return Accepted(row, record, record.id_hash, name, record.union)
 
@@ -278,7 +286,7 @@ def _id_number(check: RowCheck, values: dict[str, str], stamp: datetime | None) 
     try:
         person = parse_resident_id(text)
     except IdNumberError as exc:
-        check.problem("id_number", str(exc))
+        check.problem("id_number", str(exc), in_export=isinstance(exc, SavedAsNumber))
         return None
     if person.legacy:
         check.warn("id_number", "15 位旧身份证号，已按规则转换为 18 位，请核对")
@@ -325,7 +333,8 @@ def _union_and_categories(
     if not text:
         check.problem("union", "不能为空")
     elif union is None:
-        check.problem("union", f"未知的工会“{text[:30]}”（可填工会名称或简称：{ctx.union_hint()}）")
+        hint = ctx.union_hint()
+        check.problem("union", f"未知的工会“{text[:30]}”（可填工会名称或简称：{hint}）", True)
     else:
         data["union"] = union
     chosen: list[str] = []
@@ -333,7 +342,7 @@ def _union_and_categories(
         category = ctx.category(item)
         if category is None:
             names = "、".join(c.name for c in ctx.site.categories.values())
-            check.problem("categories", f"未知的服务领域“{item[:20]}”（可选：{names}）")
+            check.problem("categories", f"未知的服务领域“{item[:20]}”（可选：{names}）", True)
         elif category not in chosen:
             chosen.append(category)
     data["categories"] = chosen

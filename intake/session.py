@@ -34,8 +34,27 @@ def hmac_key() -> bytes:
     return key.encode()
 
 
-def check_source(sheet: str | None, file: Path | None) -> None:
-    """Exactly one of --sheet and --file."""
+PULLS = {"jinshuju": "金数据表单的 token", "wjx": "问卷星问卷编号"}
+"""The sources pulled from an API with --form, and what --form names for each."""
+
+
+def check_source(
+    sheet: str | None, file: Path | None, form: str | None = None, source: str = "auto"
+) -> None:
+    """Exactly one of --sheet, --file and --form; --form only with a source that has a pull."""
+    if form is not None:
+        if source not in PULLS:
+            raise IntakeError("--form 只能与 --source jinshuju 或 --source wjx 一起使用")
+        if sheet is not None or file is not None:
+            raise IntakeError("--form 不能与 --sheet 或 --file 同时使用：请只指定一个来源")
+        if not form.strip():
+            raise IntakeError(f"--form 是空的：请填写{PULLS[source]}")
+        return
+    if sheet is None and file is None and source in PULLS:
+        raise IntakeError(
+            f"--source {source} 从接口拉取需要 --form（{PULLS[source]}）；"
+            "导入下载的文件请用 --file PATH"
+        )
     if (sheet is None) == (file is None):
         raise IntakeError("请指定 --sheet KEY 或 --file PATH 之一")
 
@@ -52,8 +71,20 @@ def open_table(
     file: Path | None,
     credentials: Path | None,
     mapping: Mapping,
+    form: str | None = None,
+    source: str = "auto",
 ) -> sources.Table:
-    """The Google Sheet or the exported file the options name."""
+    """The Google Sheet, the exported file or the API pull (--form) the options name."""
+    if form is not None:
+        if worksheet is not None:
+            raise IntakeError("--worksheet 只用于 Google 表格和 Excel 文件，不能与 --form 同时使用")
+        if source == "wjx":
+            from .wjx import read_survey
+
+            return read_survey(form.strip())
+        from .jinshuju import read_form
+
+        return read_form(form.strip())
     if sheet is not None:
         return sources.open_sheet(sheet, worksheet, credentials, mapping.status_column)
     assert file is not None
@@ -113,6 +144,7 @@ def intake_run(
     credentials: Path | None,
     progress_for: ProgressFactory,
     source: str = "auto",
+    form: str | None = None,
 ) -> RunResult:
     """Read the source, write the new records (or commit them to `branch`), the report and the
     write-back; an IntakeError says what went wrong (WriteBackFailed: only the write-back)."""
@@ -127,12 +159,12 @@ def intake_run(
         )
         if refused:
             raise IntakeError(refused)
-    check_source(sheet, file)
+    check_source(sheet, file, form, source)
     if mark_imported and sheet is None:
         raise IntakeError("--mark-imported 只能与 --sheet 一起使用")
     check_credentials(credentials, data_dir.resolve().parent)
     mapping = Mapping.load(mapping_file)
-    table = open_table(sheet, worksheet, file, credentials, mapping)
+    table = open_table(sheet, worksheet, file, credentials, mapping, form, source)
     table, detection = shaped(table, mapping, source)
     with progress_for(table.total) as progress:
         if branch is None:

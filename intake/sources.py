@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from gspread import Client
@@ -19,29 +15,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
-from .deadline import Call
+from . import retry
 from .errors import IntakeError
+from .retry import DEFAULT_POLICY, RetryPolicy, is_loopback
 
 GOOGLE_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
-RETRYABLE = {429, 500, 502, 503, 504}
 Row = tuple[int, list[str]]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded retries: a permanent failure must end the whole run well within a minute."""
-
-    attempts: int = 4
-    backoff: float = 1.0
-    """First wait in seconds, doubled each time, unless the server sends Retry-After."""
-    timeout: float = 15.0
-    """Per request: its whole time, from connecting to the last byte of the body."""
-    deadline: float = 45.0
-    """Seconds from the first request after which no further attempt is started."""
-
-
-DEFAULT_POLICY = RetryPolicy()
 
 
 @dataclass
@@ -93,75 +73,36 @@ class SheetsHTTPClient(HTTPClient):
             endpoint = self.origin.rstrip("/") + endpoint[len(GOOGLE_ORIGIN) :]
         if self.started is None:
             self.started = time.monotonic()
-        deadline = self.started + self.policy.deadline
-        attempt = 0
-        while True:
-            attempt += 1
-            remaining = max(0.5, deadline - time.monotonic())
-            response: requests.Response | None = None
-            call = Call(
-                self.session,
-                dict(
-                    method=method,
-                    url=endpoint,
-                    params=params,
-                    data=data,
-                    json=json,
-                    files=files,
-                    headers=headers,
-                ),
-                min(self.policy.timeout, remaining),
-            )
-            try:
-                response = call.result()
-            except requests.Timeout:
-                failure = "请求超时"
-            except requests.ConnectionError:
-                failure = "无法连接"
-            if response is not None:
-                if response.ok:
-                    if method.lower() == "get":
-                        self.reads += 1
-                    else:
-                        self.writes += 1
-                    return response
-                if response.status_code not in RETRYABLE:
-                    raise APIError(response)
-                failure = f"HTTP {response.status_code}"
-            wait = _retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
-            if attempt >= self.policy.attempts or time.monotonic() + wait > deadline:
-                raise SheetsFailure(f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败")
-            self.sleep(wait)
+        args = dict(
+            method=method,
+            url=endpoint,
+            params=params,
+            data=data,
+            json=json,
+            files=files,
+            headers=headers,
+        )
+        response = retry.send(
+            self.session,
+            lambda: args,
+            self.policy,
+            lambda failure, attempt: SheetsFailure(
+                f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败"
+            ),
+            deadline=self.started + self.policy.deadline,
+            sleep=self.sleep,
+        )
+        if not response.ok:
+            raise APIError(response)
+        if method.lower() == "get":
+            self.reads += 1
+        else:
+            self.writes += 1
+        return response
 
 
 class SheetsFailure(IntakeError):
     """The API did not answer usably within the retries; the caller says what that left."""
-
-
-def _retry_after(response: requests.Response | None) -> float | None:
-    value = response.headers.get("Retry-After") if response is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(
-            0.0, (parsedate_to_datetime(value) - datetime.now().astimezone()).total_seconds()
-        )
-    except (TypeError, ValueError):
-        return None
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def sheets_client(credentials: Path | None, policy: RetryPolicy | None = None) -> SheetsHTTPClient:

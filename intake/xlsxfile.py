@@ -12,11 +12,12 @@ from __future__ import annotations
 import warnings
 import zipfile
 from collections.abc import Callable, Generator
+from functools import lru_cache
 from typing import IO, Any
 from xml.etree.ElementTree import Element, SubElement
 from xml.parsers.expat import ExpatError, ParserCreate
 
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
 
 from generator.core.safefile import MiB
 
@@ -43,6 +44,7 @@ _ROW_NS, _CELL_NS = _ROW[1:], _CELL[1:]
 _VALUE = _NS + "v"
 _PLAIN, _RUNS = f"{_NS}is/{_NS}t", f"{_NS}is/{_NS}r/{_NS}t"
 _TEXT_KINDS = {"s", "str", "inlineStr"}
+_VALUE_NS = _VALUE[1:]
 """As expat names them (namespace}name)."""
 EXCEL_COLUMNS = 16_384
 
@@ -143,8 +145,16 @@ class _Cells:
         self.attrs: dict[str, str] | None = None
         """A cell's attributes until its first part (most cells are read without a tree)."""
         self.in_row = 0
+        self.shared: dict[str, str] | None = None
+        """A shared-string cell's attributes while its one part, <v>, is read (no tree)."""
+        self.index: list[str] = []
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.shared is not None:  # anything inside or after a shared string's <v>
+            raise _fail(self.name, f"第 {self.row} 行有单元格结构异常")
+        if self.attrs is not None and tag == _VALUE_NS and self.attrs.get("t") == "s":
+            self.shared, self.attrs, self.index = self.attrs, None, []
+            return
         if self.attrs is not None:  # a cell's first part: the cell becomes a tree now
             self.stack.append(Element(_CELL, self.attrs))
             self.attrs = None
@@ -170,14 +180,25 @@ class _Cells:
             self.in_row = 0
 
     def chars(self, data: str) -> None:
-        if self.stack and self.attrs is None:
+        if self.shared is not None:
+            if len(self.index) < 4:  # a string's number: a few digits, possibly split
+                self.index.append(data[:20])
+        elif self.stack and self.attrs is None:
             element = self.stack[-1]
             held = element.text or ""
             if len(held) <= MAX_TEXT:
                 element.text = held + data[: MAX_TEXT + 1 - len(held)]
 
     def end(self, tag: str) -> None:
-        if self.attrs is not None:  # a cell without parts: no value
+        if self.shared is not None:
+            if tag == _VALUE_NS:
+                return
+            attrs, self.shared = self.shared, None
+            try:
+                self.store(self.column(attrs), self.parser.shared_strings[int("".join(self.index))])
+            except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+                raise _fail(self.name, f"第 {self.row} 行有无法读取的单元格") from None
+        elif self.attrs is not None:  # a cell without parts: no value
             self.attrs = None
             self.parser.col_counter += 1
         elif len(self.stack) > 1:
@@ -194,6 +215,18 @@ class _Cells:
             column, value = self.read(element)
         except (ValueError, IndexError, KeyError, TypeError, OverflowError):
             raise _fail(self.name, f"第 {self.row} 行有无法读取的单元格") from None
+        self.store(column, value)
+
+    def column(self, attrs: dict[str, str]) -> int:
+        """The cell's column from its reference (A1), else the one after the last."""
+        coordinate = attrs.get("r")
+        if coordinate:
+            self.parser.col_counter = _column(coordinate.rstrip("0123456789"))
+        else:
+            self.parser.col_counter += 1
+        return int(self.parser.col_counter)
+
+    def store(self, column: int, value: Any) -> None:
         text = self.text(value)
         if not text:
             return
@@ -211,11 +244,7 @@ class _Cells:
         if kind not in _TEXT_KINDS:
             cell = self.parser.parse_cell(element)
             return cell["column"], cell["value"]
-        coordinate = element.get("r")
-        if coordinate:
-            self.parser.col_counter = coordinate_to_tuple(coordinate)[1]
-        else:
-            self.parser.col_counter += 1
+        self.column(dict(element.attrib))
         if kind == "inlineStr":  # plain text, then rich-text runs (phonetic runs left out)
             parts = [t.text or "" for t in element.iterfind(_PLAIN)]
             parts += [t.text or "" for t in element.iterfind(_RUNS)]
@@ -224,6 +253,12 @@ class _Cells:
         if kind == "s" and value is not None:
             value = self.parser.shared_strings[int(value)]
         return self.parser.col_counter, value
+
+
+@lru_cache(maxsize=EXCEL_COLUMNS)
+def _column(letters: str) -> int:
+    """AB → 28 (raises ValueError past XFD or on anything else)."""
+    return column_index_from_string(letters)
 
 
 def _rows(

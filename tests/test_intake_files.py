@@ -96,7 +96,7 @@ def test_cell_text(value: object, text: str) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("a.txt", b"x", "不支持的文件类型 .txt：请导出为 .csv、.xlsx 或 .xls"),
+        ("a.pdf", b"x", "不支持的文件类型 .pdf：请导出为 .csv、.xlsx 或 .xls"),
         ("a.csv", b"", "文件 a.csv 是空的（第 1 行应为表头）"),
         ("a.xlsx", b"not a zip", "无法读取 a.xlsx：InvalidFileException"),
     ],

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from generator.cli.main import main
 from intake.errors import IntakeError
 from intake.jinshuju import JinshujuClient, JinshujuFailure, beijing, read_form
-from intake.sources import DEFAULT_POLICY
+from intake.retry import DEFAULT_POLICY
+from tests.intake_support import KEY, make_id, make_mobile, project
 from tests.jinshuju_server import JinshujuServer
 
 FIELDS = [("field_1", "姓名"), ("field_2", "所属工会"), ("field_3", "服务意向")]
@@ -115,3 +120,37 @@ def test_credentials_are_required_off_loopback(monkeypatch: pytest.MonkeyPatch) 
 def test_beijing_time() -> None:
     assert beijing("2012-07-09T16:30:00Z") == "2012-07-10 00:30:00"
     assert beijing("not a time") == "not a time"
+
+
+LABELS = ["姓名", "性别", "政治面貌", "身份证号码", "手机号", "参加工作时间", "学历", "健康状况"]
+LABELS += ["工作单位", "所属工会", "服务意向", "个人信息处理同意"]
+
+
+def full_entry(n: int, **changed: object) -> dict[str, object]:
+    seq = 100 + n
+    values: list[object] = [f"志愿者{n}", "男" if seq % 2 else "女", "群众", make_id(seq=seq)]
+    values += [make_mobile(n), "2001年7月", "本科", "健康", "大连某公司", "中山区总工会"]
+    values += [["社会救助", "法律咨询", "再就业"], "同意"]
+    entry = {f"field_{i + 1}": v for i, v in enumerate(values)}
+    entry |= {"serial_number": n, "created_at": f"2012-07-10T07:30:{n:02d}.000Z"}
+    entry.update(changed)
+    return entry
+
+
+def test_the_command_pulls_a_form_with_every_service_area(
+    server: JinshujuServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INTAKE_HMAC_KEY", KEY)
+    server.state.fields = [(f"field_{i + 1}", label) for i, label in enumerate(LABELS)]
+    server.state.entries = [full_entry(1), full_entry(2, field_4="2102021"), full_entry(3)]
+    data = project(tmp_path)
+    args = ["intake", "registrations", "--source", "jinshuju", "--form", "abc123"]
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("网上报名导入：新增 2 条报名记录"), result.output
+    assert "有误：第 3 行（志愿者2）" in result.output
+    assert "导出格式：按 --source jinshuju 读作 金数据 导出格式" in result.output
+    records = [yaml.safe_load(p.read_text()) for p in sorted(data.rglob("registrations/**/*.yml"))]
+    assert sorted(str(r["name"]) for r in records) == ["志愿者1", "志愿者3"]
+    wanted = ["social-assistance", "legal-aid", "reemployment"]
+    assert [r["categories"] for r in records] == [wanted, wanted]

@@ -129,3 +129,66 @@ def test_zizmor_does_audit_offline(tmp_path: Path) -> None:
     )
     found = {f["ident"] for f in _zizmor(tmp_path / ".github")}
     assert {"unpinned-uses", "artipacked"} <= found
+
+
+def _source_step(env: dict[str, str], tmp_path: Path) -> tuple[int, str, str]:
+    """Run the intake workflow's Source step as the runner would: its script in bash, its
+    inputs and variables in the environment; (status, its outputs, its messages)."""
+    steps = _steps(_load(ROOT / ".github/workflows/intake.yml"))
+    (step,) = [s for s in steps if s.get("id") == "source"]
+    assert set(step["env"]) == {"INPUT_SOURCE", "INPUT_FORM", "INTAKE_SOURCE", "REGISTRATION_FORM"}
+    out = tmp_path / "output"
+    out.write_text("")
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(out), **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return done.returncode, out.read_text(), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "outputs"),
+    [
+        ({}, "source=google\nform=\n"),
+        (
+            {"INPUT_SOURCE": "repository", "INTAKE_SOURCE": "wjx", "REGISTRATION_FORM": "91432"},
+            "source=wjx\nform=91432\n",
+        ),
+        (
+            {"INPUT_SOURCE": "jinshuju", "INPUT_FORM": "abc\nx=1", "INTAKE_SOURCE": "wjx"},
+            "source=jinshuju\nform=abcx=1\n",
+        ),
+    ],
+)
+def test_the_intake_source_comes_from_the_input_or_the_variable(
+    tmp_path: Path, env: dict[str, str], outputs: str
+) -> None:
+    assert _source_step(env, tmp_path) == (0, outputs, "")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"INTAKE_SOURCE": "dropbox"},
+            "::error::未知的来源（INTAKE_SOURCE 应为 google、jinshuju 或 wjx）\n",
+        ),
+        (
+            {"INTAKE_SOURCE": "wjx"},
+            "::error::--source wjx 需要表单编号：请设置仓库变量 REGISTRATION_FORM\n",
+        ),
+    ],
+)
+def test_an_unknown_source_or_a_missing_form_stops_the_run(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    assert _source_step(env, tmp_path) == (1, "", message)
+
+
+def test_the_manual_run_offers_every_pulled_source() -> None:
+    inputs = _load(ROOT / ".github/workflows/intake.yml")["on"]["workflow_dispatch"]["inputs"]
+    assert inputs["source"]["options"] == ["repository", "google", "jinshuju", "wjx"]
+    assert inputs["form"]["required"] is False

@@ -62,7 +62,14 @@ def _bar(total: int | None) -> Iterator[Progress | None]:
     type=click.Choice(SOURCES),
     default="auto",
     show_default=True,
-    help="导出文件来自哪个问卷服务（auto：按表头自动识别；plain：只按列名）；--mapping 优先于它。",
+    help="导出文件来自哪个问卷服务（auto：按表头自动识别；plain：只按列名）；--mapping 优先于它。"
+    "与 --form 同用时（jinshuju、wjx）直接从该服务的接口拉取。",
+)
+@click.option(
+    "--form",
+    metavar="ID",
+    help="从接口拉取：--source jinshuju 时为金数据表单 token（凭据 JINSHUJU_API_KEY、"
+    "JINSHUJU_API_SECRET），--source wjx 时为问卷星问卷编号（凭据 WJX_APPID、WJX_APPKEY）。",
 )
 @click.option(
     "--branch",
@@ -81,6 +88,7 @@ def intake(
     mapping: Path | None,
     credentials: Path | None,
     source: str,
+    form: str | None,
 ) -> None:
     """导入网上报名（registrations）或服务项目申报（proposals），写成待审核的 YAML 记录。"""
     try:
@@ -97,6 +105,7 @@ def intake(
             credentials,
             _bar,
             source,
+            form,
         )
     except WriteBackFailed as exc:
         _summary(exc.result, report_file)
@@ -118,6 +127,12 @@ def _summary(result: RunResult, report_file: Path | None) -> None:
     for note in result.rejected[:SHOWN_ROWS]:
         who = f"（{redact(note.name)}）" if note.name else ""
         click.echo(f"有误：第 {note.row} 行{who}：{redact(note.text)}", err=True)
+    if result.in_export:
+        click.echo(
+            f"其中 {len(result.in_export)} 行是表单选项或导出格式的问题（未知的选项文字等），"
+            "请工作人员修改表单或列名对照，不必联系报名人",
+            err=True,
+        )
     rest = len(result.rejected) - SHOWN_ROWS
     if rest > 0:
         click.echo(

@@ -49,7 +49,7 @@ def source_options(command: F) -> F:
             "--file",
             "file",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="导出的 .csv（UTF-8 或 GB18030）或 .xlsx 文件。",
+            help="导出的 .csv（UTF-8、GB18030 或 UTF-16）、.txt（Excel 的 Unicode 文本）、.xlsx 或 .xls 文件。",
         ),
         click.option(
             "--data-dir",

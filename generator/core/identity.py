@@ -40,6 +40,11 @@ class IdNumberError(ValueError):
     """The text is not a valid resident ID number; the message is Chinese and never repeats it."""
 
 
+class SavedAsNumber(IdNumberError):
+    """A spreadsheet stored the number as a number: the export's column needs the text format,
+    which staff set; the person did nothing wrong."""
+
+
 @dataclass(frozen=True)
 class ResidentId:
     """A checked 18-character ID number and what it encodes."""
@@ -95,7 +100,7 @@ def parse_resident_id(text: str) -> ResidentId:
     if not compact:
         raise IdNumberError("身份证号为空")
     if re.fullmatch(r"[0-9](?:\.[0-9]+)?E\+?[0-9]+", compact):
-        raise IdNumberError(EXCEL_HINT.format("被保存成了科学计数法"))
+        raise SavedAsNumber(EXCEL_HINT.format("被保存成了科学计数法"))
     legacy = False
     if re.fullmatch(r"[0-9]{15}", compact):
         compact, legacy = convert_legacy(compact), True
@@ -110,7 +115,7 @@ def parse_resident_id(text: str) -> ResidentId:
         raise IdNumberError("身份证号中的出生日期不存在")
     if compact[17] != check_char(compact[:17]):
         if compact.endswith("000"):
-            raise IdNumberError(EXCEL_HINT.format("末尾几位变成了 0"))
+            raise SavedAsNumber(EXCEL_HINT.format("末尾几位变成了 0"))
         raise IdNumberError("身份证号校验位不正确（可能有数字填错）")
     return ResidentId(compact, born, male=int(compact[16]) % 2 == 1, legacy=legacy)
 
