@@ -21,9 +21,11 @@
       }
     });
     button.addEventListener("keydown", function (event) {
-      // Enter is the theme's: it clicks a focused label. Space, as on any button, is ours.
-      if (event.key === " ") {
+      // Enter and Space, as on any button. (The theme's own Enter handler for labels is not
+      // relied on: it lives in a keyboard stream that the site's search replaces.)
+      if (event.key === " " || event.key === "Enter") {
         event.preventDefault();
+        event.stopPropagation();
         drawer.checked = !drawer.checked;
         drawer.dispatchEvent(new Event("change"));
       }
