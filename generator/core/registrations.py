@@ -15,10 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import loader
+from .activities import Person
 from .errors import DataErrors, Report
 from .loader import Document
 from .messages import field_path, from_validation_error
-from .records import Proposal, RecordStatus, Registration
+from .records import OpinionLevel, Proposal, RecordStatus, Registration
 from .review import derive_status, order_problem
 from .worker import Background
 from .writer import write_atomic
@@ -38,6 +39,9 @@ class LoadedRecords:
     """Files that validated without error: data path → (union, status, digest of the bytes)."""
     registrations: list[Registration] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
+    """Record id → status and city approval date, of every registration read (not those the
+    cache counted: `needed` names the ones activities refer to, read again for this)."""
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Union id → status → number of registrations."""
@@ -78,6 +82,7 @@ def load_records(
     report: Report,
     keep: bool = False,
     cache_dir: Path | None = None,
+    needed: frozenset[str] = frozenset(),
 ) -> LoadedRecords:
     """Every registration and proposal, checked: file name = id, folder = union, references
     known, opinions in the form's order, status as the opinions say.
@@ -89,7 +94,7 @@ def load_records(
     cache = _Cache(cache_dir, unions, categories) if cache_dir is not None and not keep else None
     known: list[tuple[str, str]] = []
     if cache is not None:
-        files, known = cache.split(root, files)
+        files, known = cache.split(root, files, needed)
     if len(files) > PARALLEL_ABOVE:
         records = _load_parallel(root, files, unions, categories, report, keep, cache is not None)
     else:
@@ -137,6 +142,7 @@ def _load_registrations(
             continue
         _check_registration(doc, record, file, unions, categories, report)
         records.counted[record.union][record.status.value] += 1
+        records.people[record.id] = _person(record)
         if len(report.errors) == errors:
             digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
             records.clean[doc.path] = (record.union, record.status.value, digest)
@@ -162,10 +168,17 @@ def _load_parallel(
     for union, counts in rest.counted.items():
         records.counted[union].update(counts)
     records.registrations += rest.registrations
+    records.people.update(rest.people)
     records.clean.update(rest.clean)
     records.report.extend(rest.report)
     report.extend(records.report)
     return records
+
+
+def _person(record: Registration) -> Person:
+    city = next((o.date for o in record.opinions if o.level == OpinionLevel.city), None)
+    approved = record.status == RecordStatus.approved
+    return Person(record.union, record.status.value, city if approved else None)
 
 
 def _check_registration(
@@ -215,6 +228,7 @@ def _check_common(doc: Document, record_id: str, file: Path, report: Report) -> 
 
 
 VALIDATION_CODE = (
+    "activities",
     "digitgroups",
     "errors",
     "faults",
@@ -285,8 +299,11 @@ class _Cache:
             return {}
         return data["files"]
 
-    def split(self, root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-        """Files to read again, and (union, status) of those the cache vouches for."""
+    def split(
+        self, root: Path, files: list[Path], needed: frozenset[str] = frozenset()
+    ) -> tuple[list[Path], list[tuple[str, str]]]:
+        """Files to read again (with those whose id is `needed`), and (union, status) of those
+        the cache vouches for."""
         entries = self._load()
         base = len(str(root).rstrip("/")) + 1
         folder = len(REGISTRATIONS) + 1  # REGISTRATIONS/<union>/<id>.yml
@@ -309,6 +326,8 @@ class _Cache:
             if usable and (size != now[0] or mtime != now[1]):
                 usable = size == now[0] and digest == _digest(file)
                 entry = [*now, status, digest]
+            if usable and needed and file.stem in needed:
+                usable = False
             if usable:
                 self.kept[rel] = entry
                 known.append((union, status))

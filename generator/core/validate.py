@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import loader
+from .activities import Activity, check_activities
+from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
 from .loader import Document, Loc
@@ -47,6 +49,10 @@ class SiteData:
     """The build date: after the campaign's deadline the site says registration has closed."""
     registration_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Union id → registration status → number of records (counts only reach the site)."""
+    activities: list[Activity] = field(default_factory=list)
+    """Service activities, by date (their sums reach the site, never a participant)."""
+    certificates: Register = field(default_factory=Register)
+    """The register of issued service-record certificates."""
     warnings: list[DataError] = field(default_factory=list)
 
     @cached_property
@@ -192,11 +198,32 @@ def load_site(
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
+    activities = ld.folder(Activity, "activities")
+    register, register_doc = (Register(), None)
+    if os.path.lexists(root / "data" / "certificates.yml"):
+        loaded, register_doc = ld.one(Register, "certificates.yml")
+        register = loaded or register
+    needed = frozenset(pid for a, _ in activities for pid, _ in a.served())
+    if register_doc is not None:
+        needed |= {c.record for c in register.certificates}
     records = load_records(
-        root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report, cache_dir=cache_dir
+        root,
+        set(unions) | ld.broken,
+        set(categories) | ld.broken,
+        ld.report,
+        cache_dir=cache_dir,
+        needed=needed,
     )
-    if scan:
-        scan_documents(ld.docs, ld.report)
+    projects_known = {p.id for p, _ in projects}
+    check_activities(
+        activities, records.people, set(unions), projects_known, ld.broken,
+        today or date.today(), ld.report,
+    )  # fmt: skip
+    if register_doc is not None:
+        check_register(register, register_doc, set(records.people), ld.report)
+    # Activity files and the register are always scanned (they name people by record id only).
+    extra = [d for _, d in activities] + ([register_doc] if register_doc else [])
+    scan_documents(ld.docs if scan else extra, ld.report)
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(
@@ -212,6 +239,8 @@ def load_site(
         pairing=pairing,
         today=today or date.today(),
         registration_counts=records.counts(),
+        activities=sorted((a for a, _ in activities), key=lambda a: (a.date, a.id)),
+        certificates=register,
         warnings=ld.report.warnings,
     )
 
