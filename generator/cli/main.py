@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, data, intake, staff
+from . import archive, certificate, data, intake, staff
 from .errors import Group
 
 
@@ -24,6 +24,7 @@ for command in (
     staff.reject,
     staff.review,
     archive.roster,
+    certificate.certificate,
     intake.intake,
 ):
     main.add_command(command)

@@ -13,7 +13,6 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from .errors import Report
 from .loader import Document
-from .messages import field_path
 from .models import LongText, Model, Ref, Slug, Text
 
 Hours = Annotated[Decimal, Field(gt=0, le=24, decimal_places=1)]
@@ -113,14 +112,16 @@ def check_activities(
             )
         for i, (pid, hours) in enumerate(activity.served()):
             loc = ("participants", i)
-            where, line = field_path(doc, loc), doc.line(loc)
+            where, line = f"participants[{pid}]", doc.line(loc)
             person = people.get(pid)
             if person is None:
                 if pid not in broken:
                     report.error(doc.path, line, where, f"未知的登记编号 “{pid}”")
                 continue
             if person.status != "approved" or person.approved_on is None:
-                report.error(doc.path, line, where, f"登记 “{pid}” 尚未经市总工会同意，不能记录服务时长")
+                report.error(
+                    doc.path, line, where, f"登记 “{pid}” 尚未经市总工会同意，不能记录服务时长"
+                )
                 continue
             if activity.date < person.approved_on:
                 report.error(
@@ -140,6 +141,6 @@ def check_activities(
             report.error(
                 doc.path,
                 doc.line(loc),
-                field_path(doc, loc),
+                f"participants[{pid}]",
                 f"登记 “{pid}” 在 {day} 的服务时长合计 {hours_text(total)} 小时，超过 24 小时（{files}）",
             )

@@ -52,9 +52,7 @@ class Register(Model):
     certificates: list[Certificate] = []
 
 
-def check_register(
-    register: Register, doc: Document, known: set[str], report: Report
-) -> None:
+def check_register(register: Register, doc: Document, known: set[str], report: Report) -> None:
     """Numbers unique, record ids known."""
     seen: set[str] = set()
     for i, cert in enumerate(register.certificates):
