@@ -1,0 +1,278 @@
+"""Service records end to end: held-out volunteers signed up through intake, approved with the
+real staff commands in a git repository, given activities; certificates numbered and registered;
+wrong activities refused naming their files."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from generator.cli.main import main
+from generator.core.identity import find_personal_numbers
+from tests import intake_support
+from tests.conftest import copy_project
+from tests.intake_support import grid, write_csv
+
+pytestmark = pytest.mark.slow  # real PDFs rendered
+
+LEVELS = (("unit", "某公司工会"), ("district", "中山区总工会"), ("city", "市总工会"))
+
+
+@pytest.fixture(autouse=True)
+def key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_HMAC_KEY", intake_support.KEY)
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def write_activity(project: Path, name: str, text: str) -> Path:
+    path = project / "data" / "activities" / f"{name}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """A git project where three held-out people signed up; two approved at city level on
+    2012-07-12, one only by the unit union."""
+    tmp = tmp_path_factory.mktemp("records")
+    project = copy_project(tmp / "project")
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "data")
+    rows: list[dict[str, str] | None] = [intake_support.row(n) for n in (1, 2, 3)]
+    csv = write_csv(tmp / "form.csv", grid(rows))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INTAKE_HMAC_KEY", intake_support.KEY)
+        done = cli(
+            "intake", "registrations", "--file", str(csv), "--data-dir", str(project / "data")
+        )
+        assert done.exit_code == 0, done.output
+        ids = {}
+        for path in (project / "data" / "registrations" / "zhongshan").glob("*.yml"):
+            name = re.search(r'name: "(志愿者\d)"', path.read_text(encoding="utf-8"))
+            assert name
+            ids[name[1]] = path.stem
+        for person, levels in (("志愿者1", LEVELS), ("志愿者2", LEVELS), ("志愿者3", LEVELS[:1])):
+            for level, office in levels:
+                args = ["review", ids[person], "--level", level, "--opinion", "同意"]
+                reviewed = cli(
+                    *args, "--office", office, "--date", "2012-07-12", "--root", str(project)
+                )
+                assert reviewed.exit_code == 0, reviewed.output
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "reviewed")
+    return project, csv, ids
+
+
+def good_activities(project: Path, ids: dict[str, str]) -> None:
+    one, two = ids["志愿者1"], ids["志愿者2"]
+    write_activity(
+        project,
+        "jinqiu-visit-2012-08",
+        f"title: 金秋助学入户走访\nproject: jinqiu-zhuxue-2012\nunion: zhongshan\n"
+        f"date: 2012-08-20\nplace: 中山区桃源街道\nhours: 3\nparticipants:\n"
+        f"  - {one}\n  - {{id: {two}, hours: 2.5}}\n",
+    )
+    write_activity(
+        project,
+        "legal-2012-09",
+        f"title: 职工法律咨询\nunion: zhongshan\ndate: 2012-09-03\nplace: 中山区职工服务中心\n"
+        f"hours: 4\nparticipants:\n  - {one}\n",
+    )
+
+
+def test_approved_volunteers_are_given_activities_and_certificates(
+    scene: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    project, csv, ids = scene
+    good_activities(project, ids)
+    checked = cli("check", "--root", str(project))
+    assert checked.exit_code == 0, checked.output
+    one, two = ids["志愿者1"], ids["志愿者2"]
+    out = tmp_path / "certificates"
+    data = ["--file", str(csv), "--data-dir", str(project / "data"), "--out", str(out)]
+    first = cli("certificate", one, *data, "--handler", "张经办", "--date", "2026-11-30")
+    assert first.exit_code == 0, first.output
+    assert first.output == (
+        f"已出具证明 大工志证〔2026〕第0001号：登记 {one}，2012-08-20 至 2012-09-03，2 次，"
+        f"合计 7 小时；{out / 'certificate-2026-0001.pdf'}\n"
+    )
+    second = cli("certificate", two, *data, "--handler", "张经办", "--date", "2026-11-30")
+    assert second.exit_code == 0, second.output
+    text1 = pdf_text((out / "certificate-2026-0001.pdf").read_bytes())
+    text2 = pdf_text((out / "certificate-2026-0002.pdf").read_bytes())
+    number1 = intake_support.make_id(seq=101)
+    assert f"兹证明志愿者1（证件类型：居民身份证，证件号码：{number1}）" in text1
+    assert "编号：大工志证〔2026〕第0001号" in text1
+    assert "累计服务时长7小时" in text1 and "合计7" in text1
+    assert "2012年8月20日金秋助学入户走访中山区桃源街道3" in text1
+    assert "2012年9月3日职工法律咨询中山区职工服务中心4" in text1
+    assert "出具单位：大连市总工会（盖章）" in text1 and "经办人：张经办" in text1
+    assert "编号：大工志证〔2026〕第0002号" in text2 and "志愿者2" in text2
+    assert "累计服务时长2.5小时" in text2 and "职工法律咨询" not in text2
+    register = (project / "data" / "certificates.yml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(register)["certificates"]
+    assert [(e["number"], e["record"], e["hours"]) for e in entries] == [
+        ("大工志证〔2026〕第0001号", one, "7"),
+        ("大工志证〔2026〕第0002号", two, "2.5"),
+    ]
+    assert entries[0]["start"] == "2012-08-20" and entries[0]["issuer"] == "大连市总工会"
+    assert not find_personal_numbers(register) and "志愿者" not in register
+    assert intake_support.make_id(seq=102) not in register
+    # A copy keeps its number; a new certificate for the same person gets a new one.
+    again = cli(
+        "certificate", one, *data, "--handler", "李经办", "--copy", "大工志证〔2026〕第0001号"
+    )
+    assert again.exit_code == 0, again.output
+    copies = list(out.glob("certificate-2026-0001-copy-*.pdf"))
+    assert len(copies) == 1 and "（副本）" in pdf_text(copies[0].read_bytes())
+    third = cli("certificate", one, *data, "--handler", "张经办", "--from", "2012-09-01")
+    assert third.exit_code == 0, third.output
+    assert "第0003号" in third.output and "合计 4 小时" in third.output
+    entries = yaml.safe_load((project / "data" / "certificates.yml").read_text(encoding="utf-8"))
+    numbers = [e["number"] for e in entries["certificates"]]
+    assert len(numbers) == len(set(numbers)) == 3
+    assert len(entries["certificates"][0]["copies"]) == 1
+    assert cli("check", "--root", str(project)).exit_code == 0
+    # Not approved at city level: no certificate.
+    pending = cli("certificate", ids["志愿者3"], *data, "--handler", "张经办")
+    assert pending.exit_code == 1 and "尚未经市总工会同意" in pending.output
+
+
+def test_certificate_into_the_site_or_the_repository_is_refused(
+    scene: tuple[Path, Path, dict[str, str]],
+) -> None:
+    project, csv, ids = scene
+    good_activities(project, ids)
+    before = (
+        (project / "data" / "certificates.yml").read_bytes()
+        if (project / "data" / "certificates.yml").exists()
+        else None
+    )
+    for out, place in (
+        (project / "site" / "c", "网站输出目录（site/）之内"),
+        (project / "x", "项目目录之内"),
+    ):
+        args = ["--file", str(csv), "--data-dir", str(project / "data"), "--out", str(out)]
+        result = cli("certificate", ids["志愿者1"], *args, "--handler", "张经办")
+        assert result.exit_code == 1
+        assert result.output == (
+            f"错误：--out {out} 在{place}，志愿服务记录证明含完整身份证号，"
+            "只能写到仓库之外的目录；本次未写入任何文件\n"
+        )
+        assert not out.exists()
+    after = (
+        (project / "data" / "certificates.yml").read_bytes()
+        if (project / "data" / "certificates.yml").exists()
+        else None
+    )
+    assert before == after
+
+
+BAD = {
+    "unknown-participant": (
+        "participants:\n  - 20120101t000000-h00000000\n",
+        "participants[20120101t000000-h00000000]: 未知的登记编号 “20120101t000000-h00000000”",
+    ),
+    "future": ("date: 2999-01-01\n", "date: 活动日期 2999-01-01 晚于今天"),
+    "bad-union": ("union: nowhere\n", "union: 未知的工会 “nowhere”"),
+    "bad-project": ("project: nowhere\n", "project: 未知的服务项目 “nowhere”（见 data/projects/）"),
+    "zero-hours": ("hours: 0\n", "hours: 应大于 0，实际为 “0”"),
+}
+
+
+def activity_text(ids: dict[str, str], **fields: str) -> str:
+    base = {
+        "title": "title: 走访\n",
+        "union": "union: zhongshan\n",
+        "date": "date: 2012-08-20\n",
+        "place": "place: 中山区\n",
+        "hours": "hours: 3\n",
+        "participants": f"participants:\n  - {ids['志愿者1']}\n",
+    }
+    base.update(fields)
+    return "".join(base.values())
+
+
+def test_wrong_activities_are_refused_each_naming_its_file(
+    scene: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    source, _, ids = scene
+    project = copy_project(tmp_path / "p")
+    import shutil
+
+    shutil.copytree(source / "data" / "registrations", project / "data" / "registrations")
+    one, three = ids["志愿者1"], ids["志愿者3"]
+    expected = []
+    for name, (text, message) in BAD.items():
+        field = text.split(":")[0]
+        path = write_activity(project, name, activity_text(ids, **{field: text}))
+        line = next(
+            i for i, t in enumerate(path.read_text().splitlines(), 1) if t.startswith(field)
+        )
+        line += 1 if field == "participants" else 0
+        expected.append((f"data/activities/{name}.yml:{line}", message))
+    write_activity(
+        project, "pending", activity_text(ids, participants=f"participants:\n  - {three}\n")
+    )
+    expected.append(
+        (
+            "data/activities/pending.yml:7",
+            f"participants[{three}]: 登记 “{three}” 尚未经市总工会同意，不能记录服务时长",
+        )
+    )
+    write_activity(project, "early", activity_text(ids, date="date: 2012-07-11\n"))
+    expected.append(
+        (
+            "data/activities/early.yml:7",
+            f"participants[{one}]: 活动日期 2012-07-11 早于登记 “{one}” 经市总工会同意的日期 2012-07-12",
+        )
+    )
+    for n, hours in ((1, "14"), (2, "11")):
+        write_activity(
+            project,
+            f"long-{n}",
+            activity_text(ids, date="date: 2012-08-21\n", hours=f"hours: {hours}\n"),
+        )
+    for n in (1, 2):
+        expected.append(
+            (
+                f"data/activities/long-{n}.yml:7",
+                f"participants[{one}]: 登记 “{one}” 在 2012-08-21 的服务时长合计 25 小时，超过 24 小时（data/activities/long-1.yml、data/activities/long-2.yml）",
+            )
+        )
+    mobile = "139" + "1234" + "5678"
+    write_activity(project, "private", activity_text(ids) + f"note: 联系 {mobile}\n")
+    expected.append(("data/activities/private.yml:8", "note: 含有疑似个人手机号 139****5678"))
+    result = cli("check", "--root", str(project))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for where, message in expected:
+        assert any(line.startswith(f"{where} {message}") for line in lines), (where, message, lines)
+    assert lines[-1] == f"共 {len(expected)} 处错误。"
+    assert mobile not in result.output
