@@ -276,3 +276,45 @@ def test_wrong_activities_are_refused_each_naming_its_file(
         assert any(line.startswith(f"{where} {message}") for line in lines), (where, message, lines)
     assert lines[-1] == f"共 {len(expected)} 处错误。"
     assert mobile not in result.output
+
+
+def test_the_site_shows_sums_and_no_name(
+    scene: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    import json
+
+    from tests.conftest import mkdocs_build
+    from tests.test_site_build import text_of
+
+    project, _, ids = scene
+    good_activities(project, ids)
+    # Another union's activity: counted there, not in 中山区.
+    write_activity(
+        project,
+        "xigang-2012-10",
+        f"title: 社区义诊\nunion: xigang\ndate: 2012-10-01\nplace: 西岗区\nhours: 1.5\n"
+        f"participants:\n  - {ids['志愿者2']}\n",
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    zhongshan = text_of(site, "unions/zhongshan/index.html")
+    assert "本工会组织志愿服务活动 2 次，志愿者服务 3 人次，累计服务时长 9.5 小时。" in zhongshan
+    assert "累计服务时长 1.5 小时" in text_of(site, "unions/xigang/index.html")
+    assert "暂无志愿服务记录" in text_of(site, "unions/ganjingzi/index.html")
+    page = text_of(site, "projects/jinqiu-zhuxue-2012/index.html")
+    assert (
+        "服务活动 日期 活动 地点 志愿者人数 服务时长（小时） 2012年8月20日 金秋助学入户走访 中山区桃源街道 2 5.5"
+        in page
+    )
+    home = text_of(site, "index.html")
+    assert "11 小时志愿服务（4 人次）" in home
+    data = json.loads((site / "data/quotas.json").read_text(encoding="utf-8"))
+    assert data["service"] == {"hours": 11, "person_times": 4, "activities": 3}
+    row = next(u for u in data["unions"] if u["id"] == "zhongshan")
+    assert row["service"] == {"hours": 9.5, "person_times": 3, "activities": 2}
+    for file in site.rglob("*"):
+        if file.suffix in {".html", ".json", ".xml", ".js"}:
+            text = file.read_text(encoding="utf-8")
+            assert "志愿者1" not in text and "志愿者2" not in text, file
+            assert ids["志愿者1"] not in text, file

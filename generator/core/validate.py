@@ -29,6 +29,7 @@ from .models import (
 )
 from .photocheck import photo_problem
 from .registrations import load_records
+from .service import ActivityLine, Sum, by_union, project_lines, total
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,6 +60,26 @@ class SiteData:
     def used_categories(self) -> frozenset[str]:
         """The service categories that have at least one project (their listings exist)."""
         return frozenset(p.category for p in self.projects)
+
+    @cached_property
+    def union_service(self) -> dict[str, Sum]:
+        """Union id → hours and person-times of the activities it organised."""
+        return by_union(self.activities)
+
+    @cached_property
+    def service_total(self) -> Sum:
+        """The city's hours and person-times."""
+        return total(self.activities)
+
+    @cached_property
+    def project_activities(self) -> dict[str, list[ActivityLine]]:
+        """Project id → its activities as the project page lists them (no names)."""
+        return {
+            p.id: lines for p in self.projects if (lines := project_lines(self.activities, p.id))
+        }
+
+    def service_of_union(self, union_id: str) -> Sum:
+        return self.union_service.get(union_id) or Sum()
 
     def quota_of(self, union_id: str) -> int:
         return next((q.count for q in self.quotas.quotas if q.union == union_id), 0)

@@ -40,6 +40,7 @@ def quotas_json(site: SiteData) -> dict[str, Any]:
         "total": site.quotas.total,
         "approved": sum(r.approved for r in rows),
         "pending": sum(r.pending for r in rows),
+        "service": site.service_total.public(),
         "unions": [
             {
                 "id": r.union.id,
@@ -51,6 +52,7 @@ def quotas_json(site: SiteData) -> dict[str, Any]:
                 "pending": r.pending,
                 "percent": r.percent,
                 "pairing": None if r.needy is None else {"needy": r.needy, "paired": r.paired},
+                "service": site.service_of_union(r.union.id).public(),
             }
             for r in rows
         ],
