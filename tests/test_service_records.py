@@ -318,3 +318,26 @@ def test_the_site_shows_sums_and_no_name(
             text = file.read_text(encoding="utf-8")
             assert "志愿者1" not in text and "志愿者2" not in text, file
             assert ids["志愿者1"] not in text, file
+
+
+def test_hours_and_stats_in_the_terminal(scene: tuple[Path, Path, dict[str, str]]) -> None:
+    project, _, ids = scene
+    good_activities(project, ids)
+    (project / "data" / "activities" / "xigang-2012-10.yml").unlink(missing_ok=True)
+    root = ["--root", str(project)]
+    one = cli("hours", "--union", "zhongshan", *root)
+    assert one.exit_code == 0, one.output
+    row = next(line for line in one.output.splitlines() if "中山区总工会" in line)
+    assert re.findall(r"\d+(?:\.\d)?", row) == ["2", "3", "2", "9.5"]
+    later = cli("hours", "--from", "2012-09-01", "--to", "2012-12-31", *root)
+    assert later.exit_code == 0, later.output
+    lines = later.output.splitlines()
+    assert "2012-09-01 至 2012-12-31" in lines[0]
+    total = next(line for line in lines if "合计" in line)
+    assert re.findall(r"\d+(?:\.\d)?", total) == ["1", "1", "1", "4"]
+    assert not any("志愿者" in line for line in lines[3:])
+    unknown = cli("hours", "--union", "nowhere", *root)
+    assert unknown.exit_code == 1 and unknown.output.startswith("错误：未知的工会 “nowhere”")
+    stats = cli("stats", *root)
+    row = next(line for line in stats.output.splitlines() if "中山区总工会" in line)
+    assert re.findall(r"\d+(?:\.\d)?%?", row)[-2:] == ["3", "9.5"]

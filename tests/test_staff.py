@@ -216,7 +216,7 @@ def test_stats_table(project: Path) -> None:
     code, out = run(project, "stats")
     assert code == 0
     row = next(line for line in out.splitlines() if "中山区总工会" in line)
-    assert _numbers(row) == ["300", "1", "0", "0.3%", "80.0%"]
+    assert _numbers(row) == ["300", "1", "0", "0.3%", "80.0%", "0", "0"]
 
 
 def test_signup_closes_after_the_deadline(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, certificate, data, intake, staff
+from . import archive, certificate, data, intake, service, staff
 from .errors import Group
 
 
@@ -25,6 +25,7 @@ for command in (
     staff.review,
     archive.roster,
     certificate.certificate,
+    service.hours,
     intake.intake,
 ):
     main.add_command(command)
