@@ -341,3 +341,67 @@ def test_hours_and_stats_in_the_terminal(scene: tuple[Path, Path, dict[str, str]
     stats = cli("stats", *root)
     row = next(line for line in stats.output.splitlines() if "中山区总工会" in line)
     assert re.findall(r"\d+(?:\.\d)?%?", row)[-2:] == ["3", "9.5"]
+
+
+def test_attendance_sheet_import(scene: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    """Two worksheets (one activity each, activity cells merged down), participants by record id
+    or by name; bad rows named by sheet and row; a second import changes nothing."""
+    import shutil
+
+    from openpyxl import Workbook
+
+    source, _, ids = scene
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(source / "data" / "registrations", project / "data" / "registrations")
+    one, two, three = ids["志愿者1"], ids["志愿者2"], ids["志愿者3"]
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "8月20日走访"
+    first.append(
+        ["服务内容", "活动日期", "服务地点", "组织工会", "登记编号", "姓名", "时长（小时）"]
+    )
+    first.append(["金秋助学入户走访", "2012-08-20", "桃源街道", "中山区总工会", one, "", 3])
+    first.append([None, None, None, None, "", "志愿者2", 2.5])
+    first.append([None, None, None, None, three, "", 3])
+    first.append([None, None, None, None, "20120101t000000-h00000000", "", 3])
+    first.append([None, None, None, None, one, "", 3])
+    second = book.create_sheet("9月法律咨询")
+    second.append(["活动名称", "日期", "地点", "编号", "服务时长"])
+    second.append(["职工法律咨询", "2012/9/3", "职工服务中心", one, "4"])
+    second.append(["职工法律咨询", "2012/9/3", "职工服务中心", two, "25"])
+    sheet = tmp_path / "签到表.xlsx"
+    book.save(sheet)
+    args = ["activity", "import", str(sheet), "--union", "zhongshan", "--root", str(project)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "已导入 2 次活动、3 人次；有误 4 行；已导入过而跳过 0 次活动。\n"
+        "  data/activities/zhongshan-20120820-1.yml\n"
+        "  data/activities/zhongshan-20120903-1.yml\n"
+    )
+    assert result.stderr == (
+        f"有误：工作表“8月20日走访” 第 4 行：登记 {three} 尚未经市总工会同意\n"
+        "有误：工作表“8月20日走访” 第 5 行：未知的登记编号 “20120101t000000-h00000000”\n"
+        f"有误：工作表“8月20日走访” 第 6 行：登记 {one} 在同一活动中重复出现\n"
+        "有误：工作表“9月法律咨询” 第 3 行：时长应大于 0、不超过 24 小时、至多一位小数，实际为 25\n"
+    )
+    written = yaml.safe_load(
+        (project / "data" / "activities" / "zhongshan-20120820-1.yml").read_text(encoding="utf-8")
+    )
+    assert written == {
+        "title": "金秋助学入户走访",
+        "union": "zhongshan",
+        "date": "2012-08-20",
+        "place": "桃源街道",
+        "hours": "3",
+        "participants": [one, {"id": two, "hours": "2.5"}],
+    }
+    assert cli("check", "--root", str(project)).exit_code == 0
+    hours = cli("hours", "--union", "zhongshan", "--root", str(project))
+    row = next(line for line in hours.output.splitlines() if "中山区总工会" in line)
+    assert re.findall(r"\d+(?:\.\d)?", row) == ["2", "3", "2", "9.5"]
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0
+    assert again.stdout.startswith("已导入 0 次活动、0 人次；有误 4 行；已导入过而跳过 2 次活动。")
+    assert len(list((project / "data" / "activities").glob("*.yml"))) == 2

@@ -26,6 +26,7 @@ for command in (
     archive.roster,
     certificate.certificate,
     service.hours,
+    service.activity,
     intake.intake,
 ):
     main.add_command(command)
