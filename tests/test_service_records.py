@@ -266,6 +266,17 @@ def test_wrong_activities_are_refused_each_naming_its_file(
                 f"participants[{one}]: 登记 “{one}” 在 2012-08-21 的服务时长合计 25 小时，超过 24 小时（data/activities/long-1.yml、data/activities/long-2.yml）",
             )
         )
+    recognition = (
+        "year: 2012\ntitle: 优秀\nkind: {kind}\nname: 某\nunion: zhongshan\ncitation: 好。\n"
+        "awarded_by: 大连市总工会\nawarded_on: 2012-12-20\nregistration: {rid}\n"
+    )
+    for name, kind, rid, message in (
+        ("team", "team", one, "registration: 只有个人表彰可以指明登记编号"),
+        ("pending", "individual", three, f"registration: 登记 “{three}” 尚未经市总工会同意"),
+    ):
+        path = project / "data" / "recognitions" / f"cite-{name}.yml"
+        path.write_text(recognition.format(kind=kind, rid=rid), encoding="utf-8")
+        expected.append((f"data/recognitions/cite-{name}.yml:9", message))
     mobile = "139" + "1234" + "5678"
     write_activity(project, "private", activity_text(ids) + f"note: 联系 {mobile}\n")
     expected.append(("data/activities/private.yml:8", "note: 含有疑似个人手机号 139****5678"))
@@ -295,6 +306,13 @@ def test_the_site_shows_sums_and_no_name(
         f"title: 社区义诊\nunion: xigang\ndate: 2012-10-01\nplace: 西岗区\nhours: 1.5\n"
         f"participants:\n  - {ids['志愿者2']}\n",
     )
+    # A public recognition naming the registration it honours shows the hours up to the award.
+    (project / "data" / "recognitions" / "wang-2012.yml").write_text(
+        f"year: 2012\ntitle: 优秀工会服务帮扶志愿者\nkind: individual\nname: 王先进\n"
+        f"union: zhongshan\ncitation: 坚持入户走访。\nawarded_by: 大连市总工会\n"
+        f"awarded_on: 2012-08-31\nregistration: {ids['志愿者1']}\n",
+        encoding="utf-8",
+    )
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
@@ -307,6 +325,9 @@ def test_the_site_shows_sums_and_no_name(
         "服务活动 日期 活动 地点 志愿者人数 服务时长（小时） 2012年8月20日 金秋助学入户走访 中山区桃源街道 2 5.5"
         in page
     )
+    honours = text_of(site, "recognitions/index.html")
+    assert "王先进 （个人）" in honours and "获表彰时累计志愿服务 3 小时" in honours
+    (project / "data" / "recognitions" / "wang-2012.yml").unlink()
     home = text_of(site, "index.html")
     assert "11 小时志愿服务（4 人次）" in home
     data = json.loads((site / "data/quotas.json").read_text(encoding="utf-8"))

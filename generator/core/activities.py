@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from .errors import Report
 from .loader import Document
-from .models import LongText, Model, Ref, Slug, Text
+from .models import LongText, Model, Recognition, Ref, Slug, Text
 
 Hours = Annotated[Decimal, Field(gt=0, le=24, decimal_places=1)]
 """Service hours of one person in one activity: more than 0, at most 24, to one decimal."""
@@ -144,3 +144,20 @@ def check_activities(
                 f"participants[{pid}]",
                 f"登记 “{pid}” 在 {day} 的服务时长合计 {hours_text(total)} 小时，超过 24 小时（{files}）",
             )
+
+
+def check_cited(
+    recognition: Recognition, doc: Document, people: dict[str, Person], report: Report
+) -> None:
+    """A recognition that names a registration: an individual's, approved at city level."""
+    rid = recognition.registration
+    if rid is None:
+        return
+    line = doc.line(("registration",))
+    person = people.get(rid)
+    if recognition.kind.value != "individual":
+        report.error(doc.path, line, "registration", "只有个人表彰可以指明登记编号")
+    elif person is None:
+        report.error(doc.path, line, "registration", f"未知的登记编号 “{rid}”")
+    elif person.status != "approved":
+        report.error(doc.path, line, "registration", f"登记 “{rid}” 尚未经市总工会同意")

@@ -292,6 +292,9 @@ class Recognition(Model):
     awarded_on: date
     photo: Text | None = None
     """A file under data/recognitions/photos/, resized at build time."""
+    registration: Ref | None = None
+    """The registration record id of the person honoured (an individual, approved): the page
+    then shows that person's service hours up to the award, from data/activities/."""
     example: bool = False
 
     @field_validator("awarded_on")

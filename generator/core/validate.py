@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import loader
-from .activities import Activity, check_activities
+from .activities import Activity, check_activities, check_cited, hours_text
 from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
@@ -29,7 +30,7 @@ from .models import (
 )
 from .photocheck import photo_problem
 from .registrations import load_records
-from .service import ActivityLine, Sum, by_union, project_lines, total
+from .service import ActivityLine, Sum, by_union, in_period, person_hours, project_lines, total
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,6 +61,17 @@ class SiteData:
     def used_categories(self) -> frozenset[str]:
         """The service categories that have at least one project (their listings exist)."""
         return frozenset(p.category for p in self.projects)
+
+    @cached_property
+    def recognition_hours(self) -> dict[str, str]:
+        """Recognition id → the honoured person's service hours up to the award, for the
+        recognitions that name a registration (they are public already)."""
+        out = {}
+        for r in self.recognitions:
+            if r.registration:
+                done = in_period(self.activities, None, r.awarded_on)
+                out[r.id] = hours_text(person_hours(done).get(r.registration, Decimal(0)))
+        return out
 
     @cached_property
     def union_service(self) -> dict[str, Sum]:
@@ -227,6 +239,7 @@ def load_site(
     needed = frozenset(pid for a, _ in activities for pid, _ in a.served())
     if register_doc is not None:
         needed |= {c.record for c in register.certificates}
+    needed |= {r.registration for r, _ in recognitions if r.registration}
     records = load_records(
         root,
         set(unions) | ld.broken,
@@ -242,6 +255,8 @@ def load_site(
     )  # fmt: skip
     if register_doc is not None:
         check_register(register, register_doc, set(records.people), ld.report)
+    for recognition, doc in recognitions:
+        check_cited(recognition, doc, records.people, ld.report)
     # Activity files and the register are always scanned (they name people by record id only).
     extra = [d for _, d in activities] + ([register_doc] if register_doc else [])
     scan_documents(ld.docs if scan else extra, ld.report)
