@@ -426,3 +426,43 @@ def test_attendance_sheet_import(scene: tuple[Path, Path, dict[str, str]], tmp_p
     assert again.exit_code == 0
     assert again.stdout.startswith("已导入 0 次活动、0 人次；有误 4 行；已导入过而跳过 2 次活动。")
     assert len(list((project / "data" / "activities").glob("*.yml"))) == 2
+
+
+def test_cached_registrations_still_answer_for_participants(
+    scene: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The build's registration cache keeps no approval dates: the registrations activities name
+    are read again, so a cached build refuses what check refuses."""
+    import shutil
+
+    from generator.core.errors import DataErrors
+    from generator.core.validate import load_site
+
+    source, _, ids = scene
+    project = copy_project(tmp_path / "p")
+    shutil.copytree(source / "data" / "registrations", project / "data" / "registrations")
+    cache = tmp_path / "cache"
+    load_site(project, cache_dir=cache)  # every registration cached
+    assert (cache / "registrations.json").is_file()
+    good_activities(project, ids)
+    site = load_site(project, cache_dir=cache)
+    assert site.service_of_union("zhongshan").hours_text == "9.5"
+    write_activity(project, "early", activity_text(ids, date="date: 2012-07-11\n"))
+    with pytest.raises(DataErrors) as caught:
+        load_site(project, cache_dir=cache)
+    assert [e.path for e in caught.value.errors] == ["data/activities/early.yml"]
+
+
+def test_new_activity_skeleton_must_be_filled_in(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    made = cli("new", "activity", "--id", "visit-2012", "--root", str(project))
+    assert made.exit_code == 0 and made.output == "data/activities/visit-2012.yml\n"
+    checked = cli("check", "--root", str(project))
+    assert checked.exit_code == 1
+    assert checked.output.splitlines() == [
+        "data/activities/visit-2012.yml:2 title: 不能为空",
+        "data/activities/visit-2012.yml:4 union: 不能为空",
+        "data/activities/visit-2012.yml:6 place: 不能为空",
+        "data/activities/visit-2012.yml:9 participants[1]: 不能为空",
+        "共 4 处错误。",
+    ]
