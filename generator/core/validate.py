@@ -259,7 +259,7 @@ def load_site(
         check_cited(recognition, doc, records.people, ld.report)
     # Activity files and the register are always scanned (they name people by record id only).
     extra = [d for _, d in activities] + ([register_doc] if register_doc else [])
-    scan_documents(ld.docs if scan else extra, ld.report)
+    scan_documents(ld.docs if scan else extra, ld.report, records.people.keys())
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(
