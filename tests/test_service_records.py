@@ -280,6 +280,24 @@ def test_wrong_activities_are_refused_each_naming_its_file(
     mobile = "139" + "1234" + "5678"
     write_activity(project, "private", activity_text(ids) + f"note: 联系 {mobile}\n")
     expected.append(("data/activities/private.yml:8", "note: 含有疑似个人手机号 139****5678"))
+    entry = (
+        "  - number: 大工志证〔2026〕第0001号\n    record: {rid}\n    start: 2012-08-20\n"
+        "    end: 2012-08-20\n    hours: 3\n    issued: 2026-11-30\n    issuer: 大连市总工会\n"
+        "    handler: {handler}\n"
+    )
+    (project / "data" / "certificates.yml").write_text(
+        "certificates:\n"
+        + entry.format(rid=one, handler="张经办")
+        + entry.format(rid=one, handler=f"张经办 {mobile}"),
+        encoding="utf-8",
+    )
+    expected += [
+        (
+            "data/certificates.yml:10",
+            "certificates[2].number: 证明编号 “大工志证〔2026〕第0001号” 重复：编号永不重复使用",
+        ),
+        ("data/certificates.yml:17", "certificates[2].handler: 含有疑似个人手机号 139****5678"),
+    ]
     result = cli("check", "--root", str(project))
     assert result.exit_code == 1
     lines = result.output.splitlines()
