@@ -93,9 +93,7 @@ def check_activities(
     """Every activity against the data set: known union and project, known participants
     approved at city level on or before the activity, not in the future, and no one serving
     more than 24 hours on one day across activities."""
-    per_day: dict[tuple[str, date], list[tuple[Decimal, Activity, Document, int]]] = defaultdict(
-        list
-    )
+    per_day: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
     for activity, doc in activities:
         if activity.union not in unions and activity.union not in broken:
             report.error(doc.path, doc.line(("union",)), "union", f"未知的工会 “{activity.union}”")
@@ -111,32 +109,43 @@ def check_activities(
                 doc.path, doc.line(("date",)), "date", f"活动日期 {activity.date} 晚于今天 {today}"
             )
         for i, (pid, hours) in enumerate(activity.served()):
-            loc = ("participants", i)
-            where, line = f"participants[{pid}]", doc.line(loc)
             person = people.get(pid)
+            problem = None
             if person is None:
-                if pid not in broken:
-                    report.error(doc.path, line, where, f"未知的登记编号 “{pid}”")
-                continue
-            if person.status != "approved" or person.approved_on is None:
-                report.error(
-                    doc.path, line, where, f"登记 “{pid}” 尚未经市总工会同意，不能记录服务时长"
+                problem = None if pid in broken else f"未知的登记编号 “{pid}”"
+            elif person.status != "approved" or person.approved_on is None:
+                problem = f"登记 “{pid}” 尚未经市总工会同意，不能记录服务时长"
+            elif activity.date < person.approved_on:
+                problem = (
+                    f"活动日期 {activity.date} 早于登记 “{pid}” "
+                    f"经市总工会同意的日期 {person.approved_on}"
                 )
+            if problem is not None:  # the line map is worked out only for a file with an error
+                line = doc.line(("participants", i))
+                report.error(doc.path, line, f"participants[{pid}]", problem)
+            if person is None or person.approved_on is None:
                 continue
-            if activity.date < person.approved_on:
-                report.error(
-                    doc.path,
-                    line,
-                    where,
-                    f"活动日期 {activity.date} 早于登记 “{pid}” 经市总工会同意的日期 {person.approved_on}",
-                )
-            per_day[(pid, activity.date)].append((hours, activity, doc, i))
-    for (pid, day), entries in per_day.items():
-        total = sum((h for h, *_ in entries), Decimal(0))
-        if total <= DAY_LIMIT:
-            continue
-        files = "、".join(d.path for _, _, d, _ in entries)
-        for _, _, doc, i in entries:
+            per_day[(pid, activity.date)] += hours
+    over = {key: total for key, total in per_day.items() if total > DAY_LIMIT}
+    if over:
+        _over_a_day(activities, over, report)
+
+
+def _over_a_day(
+    activities: list[tuple[Activity, Document]],
+    over: dict[tuple[str, date], Decimal],
+    report: Report,
+) -> None:
+    """Each place where someone's day adds up to more than 24 hours, naming the other files."""
+    entries: dict[tuple[str, date], list[tuple[Document, int]]] = defaultdict(list)
+    for activity, doc in activities:
+        for i, (pid, _) in enumerate(activity.served()):
+            if (pid, activity.date) in over:
+                entries[(pid, activity.date)].append((doc, i))
+    for (pid, day), places in entries.items():
+        total = over[(pid, day)]
+        files = "、".join(d.path for d, _ in places)
+        for doc, i in places:
             loc = ("participants", i)
             report.error(
                 doc.path,
