@@ -484,3 +484,41 @@ def test_new_activity_skeleton_must_be_filled_in(tmp_path: Path) -> None:
         "data/activities/visit-2012.yml:9 participants[1]: 不能为空",
         "共 4 处错误。",
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--handler", " "], "错误：--handler 应为经办人姓名（1 至 200 个字），未出具证明\n"),
+        (
+            ["--handler", "张" + "139" + "1234" + "5678"],
+            "错误：--handler 中含有完整的身份证号或手机号，只填经办人姓名；未出具证明\n",
+        ),
+        (
+            ["--handler", "张", "--from", "2012-09-01", "--to", "2012-08-01"],
+            "错误：--to 2012-08-01 早于 --from 2012-09-01，未出具证明\n",
+        ),
+        (
+            ["--handler", "张", "--from", "2013-01-01"],
+            "错误：登记 {one} 在所选期间没有服务记录，未出具证明\n",
+        ),
+        (
+            ["--handler", "张", "--copy", "大工志证〔2026〕第9999号"],
+            "错误：登记簿中没有登记 {one} 的证明 “大工志证〔2026〕第9999号”，未出具副本\n",
+        ),
+    ],
+)
+def test_certificate_refusals_are_one_line(
+    scene: tuple[Path, Path, dict[str, str]], tmp_path: Path, extra: list[str], message: str
+) -> None:
+    project, csv, ids = scene
+    good_activities(project, ids)
+    register = project / "data" / "certificates.yml"
+    before = register.read_bytes() if register.exists() else None
+    out = tmp_path / "out"
+    args = ["--file", str(csv), "--data-dir", str(project / "data"), "--out", str(out)]
+    result = cli("certificate", ids["志愿者1"], *args, *extra)
+    assert result.exit_code == 1
+    assert result.output == message.format(one=ids["志愿者1"])
+    assert not out.exists()
+    assert (register.read_bytes() if register.exists() else None) == before

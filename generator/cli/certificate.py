@@ -60,6 +60,7 @@ def certificate(
     """
     from generator.core.activities import hours_text
     from generator.core.certificates import Certificate, Register, next_number, service_of
+    from generator.core.identity import find_personal_numbers
     from generator.core.records import RecordStatus
     from generator.core.writer import write_atomic
     from generator.paperwork import archive
@@ -91,6 +92,13 @@ def certificate(
             "data/campaign.yml 缺少 certificates（出具单位、编号前缀、联系电话），未出具证明"
         )
     today = day(on)
+    handler = handler.strip()
+    if not handler or len(handler) > 200:
+        raise Failed("--handler 应为经办人姓名（1 至 200 个字），未出具证明")
+    if find_personal_numbers(handler):
+        raise Failed("--handler 中含有完整的身份证号或手机号，只填经办人姓名；未出具证明")
+    if start is not None and end is not None and end < start:
+        raise Failed(f"--to {end:%Y-%m-%d} 早于 --from {start:%Y-%m-%d}，未出具证明")
     register = site.certificates
     record = _record(root, record_id)
     if record.status != RecordStatus.approved:

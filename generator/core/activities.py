@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from .errors import Report
 from .loader import Document
 from .models import LongText, Model, Recognition, Ref, Slug, Text
+from .records import RecordStatus
 
 Hours = Annotated[Decimal, Field(gt=0, le=24, decimal_places=1)]
 """Service hours of one person in one activity: more than 0, at most 24, to one decimal."""
@@ -113,8 +114,11 @@ def check_activities(
             problem = None
             if person is None:
                 problem = None if pid in broken else f"未知的登记编号 “{pid}”"
-            elif person.status != "approved" or person.approved_on is None:
+            elif person.status == RecordStatus.pending:
                 problem = f"登记 “{pid}” 尚未经市总工会同意，不能记录服务时长"
+            elif person.status != RecordStatus.approved or person.approved_on is None:
+                label = RecordStatus(person.status).label
+                problem = f"登记 “{pid}” 的状态为{label}，不能记录服务时长"
             elif activity.date < person.approved_on:
                 problem = (
                     f"活动日期 {activity.date} 早于登记 “{pid}” "
