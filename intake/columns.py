@@ -70,7 +70,20 @@ PROPOSAL = (
     Column("contact_phone", "联系电话"),
 )
 
-KINDS = {"registrations": REGISTRATION, "proposals": PROPOSAL}
+ATTENDANCE = (
+    Column("title", "服务内容", aliases=("活动名称", "活动内容", "活动", "服务活动")),
+    Column("date", "日期", aliases=("活动日期", "服务日期")),
+    Column("place", "地点", aliases=("服务地点", "活动地点")),
+    Column("union", "组织工会", required=False, aliases=("工会", "所属工会")),
+    Column("project", "服务项目", required=False, aliases=("项目", "项目标识")),
+    Column("record", "登记编号", required=False, aliases=("编号", "志愿者编号")),
+    Column("name", "姓名", required=False, aliases=("志愿者", "志愿者姓名")),
+    Column("hours", "时长", aliases=("服务时长", "时长（小时）", "小时", "服务时长（小时）")),
+)
+"""An attendance sheet (签到表): one row per participant; a blank activity cell repeats the
+one above (merged cells), so one sheet may hold one activity or many."""
+
+KINDS = {"registrations": REGISTRATION, "proposals": PROPOSAL, "activities": ATTENDANCE}
 STATUS_LABEL = "导入状态"
 """The column --mark-imported writes into (created after the last column when missing)."""
 

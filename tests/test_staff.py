@@ -225,7 +225,7 @@ def test_stats_table(project: Path) -> None:
     assert code == 0
     row = next(line for line in out.splitlines() if "中山区总工会" in line)
     # 待审核 4, of which 2 wait for the unit's opinion, 1 the district's, 1 the city's.
-    assert _numbers(row) == ["300", "1", "4", "2", "1", "1", "0.3%", "80.0%"]
+    assert _numbers(row) == ["300", "1", "4", "2", "1", "1", "0.3%", "80.0%", "0", "0"]
     assert "单位/区/市：待审核的登记中，等待单位工会、区市县总工会或产业工会、市总工会意见" in out
 
 

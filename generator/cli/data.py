@@ -33,7 +33,7 @@ def check(root: Path) -> None:
 @click.command()
 @root_option
 def stats(root: Path) -> None:
-    """各工会名额、已批准、待审核、完成率和“一助一”结对覆盖率。"""
+    """各工会名额、已批准、待审核、完成率、“一助一”结对覆盖率和志愿服务人次、时长。"""
     from generator.staff.stats import render_stats
 
     render_stats(loaded(root))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, data, intake, review, staff
+from . import archive, certificate, data, intake, review, service, staff
 from .errors import Group
 
 
@@ -25,6 +25,9 @@ for command in (
     review.review,
     review.review_sheet,
     archive.roster,
+    certificate.certificate,
+    service.hours,
+    service.activity,
     intake.intake,
 ):
     main.add_command(command)

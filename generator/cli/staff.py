@@ -50,13 +50,13 @@ def reject(proposal_id: str, root: Path) -> None:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["project", "recognition"]))
+@click.argument("kind", type=click.Choice(["project", "recognition", "activity"]))
 @click.option(
     "--id", "record_id", default=None, help="标识（小写英文字母、数字和连字符），默认自动生成。"
 )
 @root_option
 def new(kind: str, record_id: str | None, root: Path) -> None:
-    """新建一个服务项目或表彰的 YAML 模板（带注释），填写后运行 volunteers check。"""
+    """新建一个服务项目、表彰或服务活动的 YAML 模板（带注释），填写后运行 volunteers check。"""
     from generator.staff.actions import new_record
 
     try:

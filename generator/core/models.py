@@ -106,6 +106,21 @@ class UnionContact(Contact):
     """The office's landline in Dalian (82610421 or 0411-82610421); never a personal mobile."""
 
 
+class CertificateIssuer(Model):
+    """Who issues 志愿服务记录证明 (民政部《志愿服务记录与证明出具办法（试行）》): staff fill
+    these in; an empty person is left as a blank line on the certificate, to sign by hand."""
+
+    issuer: Text
+    """The issuing organisation, as on its seal (大连市总工会)."""
+    prefix: Annotated[str, StringConstraints(pattern=r"^[\u4e00-\u9fff]{1,8}$")]
+    """The number's prefix: 大工志证 gives 大工志证〔2026〕第0001号."""
+    person_in_charge: Text | None = None
+    """负责人."""
+    phone: OfficePhone
+    """联系电话: an office landline."""
+    address: Text | None = None
+
+
 class Campaign(Model):
     """The notice that starts a recruitment campaign (大工办发[2012]18号)."""
 
@@ -127,6 +142,8 @@ class Campaign(Model):
     signup_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     """Online sign-up; empty means the site offers only the printable route."""
     attachments: list[Text] = Field(min_length=1)
+    certificates: CertificateIssuer | None = None
+    """The issuer block of service-record certificates (`volunteers certificate`)."""
 
     @field_validator("contact")
     @classmethod
@@ -300,6 +317,9 @@ class Recognition(Model):
     awarded_on: date
     photo: Text | None = None
     """A file under data/recognitions/photos/, resized at build time."""
+    registration: Ref | None = None
+    """The registration record id of the person honoured (an individual, approved): the page
+    then shows that person's service hours up to the award, from data/activities/."""
     example: bool = False
 
     @field_validator("awarded_on")

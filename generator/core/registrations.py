@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import loader
+from .activities import Person
 from .errors import DataErrors, Report
 from .loader import Document
 from .messages import field_path, from_validation_error
@@ -41,6 +42,9 @@ class LoadedRecords:
     the level it waits at or "")."""
     registrations: list[Registration] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
+    """Record id → status and city approval date, of every registration read (not those the
+    cache counted: `needed` names the ones activities refer to, read again for this)."""
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Union id → status → number of registrations."""
@@ -85,6 +89,7 @@ def load_records(
     report: Report,
     keep: bool = False,
     cache_dir: Path | None = None,
+    needed: frozenset[str] = frozenset(),
 ) -> LoadedRecords:
     """Every registration and proposal, checked: file name = id, folder = union, references
     known, opinions in the form's order, status as the opinions say.
@@ -96,7 +101,7 @@ def load_records(
     cache = _Cache(cache_dir, unions, categories) if cache_dir is not None and not keep else None
     known: list[tuple[str, str, str]] = []
     if cache is not None:
-        files, known = cache.split(root, files)
+        files, known = cache.split(root, files, needed)
     if len(files) > PARALLEL_ABOVE:
         records = _load_parallel(root, files, unions, categories, report, keep, cache is not None)
     else:
@@ -149,6 +154,7 @@ def _load_registrations(
         level = waiting_level(record)
         if level is not None:
             records.waiting[record.union][level.value] += 1
+        records.people[record.id] = _person(record)
         if len(report.errors) == errors:
             digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
             waits = level.value if level is not None else ""
@@ -177,10 +183,17 @@ def _load_parallel(
     for union, counts in rest.waiting.items():
         records.waiting[union].update(counts)
     records.registrations += rest.registrations
+    records.people.update(rest.people)
     records.clean.update(rest.clean)
     records.report.extend(rest.report)
     report.extend(records.report)
     return records
+
+
+def _person(record: Registration) -> Person:
+    city = next((o.date for o in record.opinions if o.level == OpinionLevel.city), None)
+    approved = record.status == RecordStatus.approved
+    return Person(record.union, record.status.value, city if approved else None)
 
 
 def _check_registration(
@@ -230,6 +243,7 @@ def _check_common(doc: Document, record_id: str, file: Path, report: Report) -> 
 
 
 VALIDATION_CODE = (
+    "activities",
     "digitgroups",
     "errors",
     "faults",
@@ -302,9 +316,11 @@ class _Cache:
             return {}
         return data["files"]
 
-    def split(self, root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
-        """Files to read again, and (union, status, level waited at) of those the cache vouches
-        for."""
+    def split(
+        self, root: Path, files: list[Path], needed: frozenset[str] = frozenset()
+    ) -> tuple[list[Path], list[tuple[str, str, str]]]:
+        """Files to read again (with those whose id is `needed`), and (union, status, level
+        waited at) of those the cache vouches for."""
         entries = self._load()
         base = len(str(root).rstrip("/")) + 1
         folder = len(REGISTRATIONS) + 1  # REGISTRATIONS/<union>/<id>.yml
@@ -327,6 +343,8 @@ class _Cache:
             if usable and (size != now[0] or mtime != now[1]):
                 usable = size == now[0] and digest == _digest(file)
                 entry = [*now, status, digest, level]
+            if usable and needed and file.stem in needed:
+                usable = False
             if usable:
                 self.kept[rel] = entry
                 known.append((union, status, level))

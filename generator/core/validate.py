@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import loader
+from .activities import Activity, check_activities, check_cited, hours_text
+from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
 from .loader import Document, Loc
@@ -27,6 +30,7 @@ from .models import (
 )
 from .photocheck import photo_problem
 from .registrations import load_records
+from .service import ActivityLine, Sum, by_union, in_period, person_hours, project_lines, total
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -49,6 +53,10 @@ class SiteData:
     """Union id → registration status → number of records (counts only reach the site)."""
     waiting_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     """Union id → level (unit, district, city) → pending records waiting for that opinion."""
+    activities: list[Activity] = field(default_factory=list)
+    """Service activities, by date (their sums reach the site, never a participant)."""
+    certificates: Register = field(default_factory=Register)
+    """The register of issued service-record certificates."""
     warnings: list[DataError] = field(default_factory=list)
 
     @cached_property
@@ -61,6 +69,37 @@ class SiteData:
         """(real, example) project counts: pages say plainly when what they list is examples."""
         examples = sum(1 for p in self.projects if p.example)
         return len(self.projects) - examples, examples
+
+    @cached_property
+    def recognition_hours(self) -> dict[str, str]:
+        """Recognition id → the honoured person's service hours up to the award, for the
+        recognitions that name a registration (they are public already)."""
+        out = {}
+        for r in self.recognitions:
+            if r.registration:
+                done = in_period(self.activities, None, r.awarded_on)
+                out[r.id] = hours_text(person_hours(done).get(r.registration, Decimal(0)))
+        return out
+
+    @cached_property
+    def union_service(self) -> dict[str, Sum]:
+        """Union id → hours and person-times of the activities it organised."""
+        return by_union(self.activities)
+
+    @cached_property
+    def service_total(self) -> Sum:
+        """The city's hours and person-times."""
+        return total(self.activities)
+
+    @cached_property
+    def project_activities(self) -> dict[str, list[ActivityLine]]:
+        """Project id → its activities as the project page lists them (no names)."""
+        return {
+            p.id: lines for p in self.projects if (lines := project_lines(self.activities, p.id))
+        }
+
+    def service_of_union(self, union_id: str) -> Sum:
+        return self.union_service.get(union_id) or Sum()
 
     def quota_of(self, union_id: str) -> int:
         return next((q.count for q in self.quotas.quotas if q.union == union_id), 0)
@@ -203,11 +242,35 @@ def load_site(
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
+    activities = ld.folder(Activity, "activities")
+    register, register_doc = (Register(), None)
+    if os.path.lexists(root / "data" / "certificates.yml"):
+        loaded, register_doc = ld.one(Register, "certificates.yml")
+        register = loaded or register
+    needed = frozenset(pid for a, _ in activities for pid, _ in a.served())
+    if register_doc is not None:
+        needed |= {c.record for c in register.certificates}
+    needed |= {r.registration for r, _ in recognitions if r.registration}
     records = load_records(
-        root, set(unions) | ld.broken, set(categories) | ld.broken, ld.report, cache_dir=cache_dir
+        root,
+        set(unions) | ld.broken,
+        set(categories) | ld.broken,
+        ld.report,
+        cache_dir=cache_dir,
+        needed=needed,
     )
-    if scan:
-        scan_documents(ld.docs, ld.report)
+    projects_known = {p.id for p, _ in projects}
+    check_activities(
+        activities, records.people, set(unions), projects_known, ld.broken,
+        today or date.today(), ld.report,
+    )  # fmt: skip
+    if register_doc is not None:
+        check_register(register, register_doc, set(records.people), ld.report)
+    for recognition, doc in recognitions:
+        check_cited(recognition, doc, records.people, ld.report)
+    # Activity files and the register are always scanned (they name people by record id only).
+    extra = [d for _, d in activities] + ([register_doc] if register_doc else [])
+    scan_documents(ld.docs if scan else extra, ld.report, records.people.keys())
     ld.report.raise_if_errors()
     assert campaign and quotas and category_doc  # no errors means every required file validated
     return SiteData(
@@ -224,6 +287,8 @@ def load_site(
         today=today or date.today(),
         registration_counts=records.counts(),
         waiting_counts=records.waiting_counts(),
+        activities=sorted((a for a, _ in activities), key=lambda a: (a.date, a.id)),
+        certificates=register,
         warnings=ld.report.warnings,
     )
 

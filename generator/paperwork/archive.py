@@ -278,13 +278,12 @@ def _work_tree(path: Path) -> Path | None:
     return None
 
 
-def refusal(out: Path, root: Path) -> str | None:
+def refusal(out: Path, root: Path, why: str = "花名册和登记表含完整身份证号和手机号") -> str | None:
     """Why `out` may not receive the archive, or None. The files hold full ID numbers and
     phones: never inside the project, its site/, or any git work tree (a `git add -A` away
     from being committed)."""
     target = out.expanduser().resolve()
     root = root.resolve()
-    why = "花名册和登记表含完整身份证号和手机号"
     if target.exists() and not target.is_dir():
         return f"--out {out} 不是目录；本次未写入任何文件"
     if target.is_relative_to(_site_dir(root)):

@@ -50,6 +50,7 @@ def quotas_json(site: SiteData) -> dict[str, Any]:
         "approved": sum(r.approved for r in rows),
         "pending": sum(r.pending for r in rows),
         "pairing_example": example,
+        "service": site.service_total.public(),
         "unions": [
             {
                 "id": r.union.id,
@@ -63,6 +64,7 @@ def quotas_json(site: SiteData) -> dict[str, Any]:
                 "pairing": None
                 if r.needy is None
                 else {"needy": r.needy, "paired": r.paired, "example": example},
+                "service": site.service_of_union(r.union.id).public(),
             }
             for r in rows
         ],

@@ -203,12 +203,26 @@ awarded_by: "大连市总工会"
 awarded_on: {today}
 # photo: ""          # 照片文件名，放在 data/recognitions/photos/ 下（须本人同意公开）
 """,
+    "activity": """# 新服务活动：填好每一项后运行 volunteers check。标识即文件名：{id}
+title: ""            # 服务内容，如 金秋助学入户走访（出现在志愿服务记录证明上）
+# project: ""        # 所属服务项目标识，见 data/projects/（不属于任何项目的删除此行）
+union: ""            # 组织活动的工会标识，见 data/unions.yml（服务时长计入该工会）
+date: {today}        # 活动日期（不能晚于今天，不能早于参加者经市总工会同意的日期）
+place: ""            # 服务地点
+hours: 2             # 每人服务时长（小时，可有一位小数）；个别人不同的在下面单独写
+participants:        # 参加者的登记编号（已经市总工会同意的登记），不写姓名和证件号
+  - ""
+  # - {{id: "", hours: 1.5}}   # 时长与上面不同的参加者
+# note: ""           # 备注（不公开）
+""",
 }
+
+FOLDERS = {"project": "projects", "recognition": "recognitions", "activity": "activities"}
 
 
 def new_record(root: Path, kind: str, record_id: str | None, today: date) -> Path:
-    """A commented skeleton with a fresh id under data/projects/ or data/recognitions/."""
-    folder = root / "data" / ("projects" if kind == "project" else "recognitions")
+    """A commented skeleton with a fresh id under data/projects/, recognitions/ or activities/."""
+    folder = root / "data" / FOLDERS[kind]
     if record_id is None:
         prefix = f"{kind}-{today:%Y%m%d}"
         n = 1

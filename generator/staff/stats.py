@@ -39,6 +39,8 @@ def render_stats(site: SiteData, console: Console | None = None) -> None:
     table.add_column(WAITING, justify="right", footer=_levels(total.waiting))
     table.add_column("完成率", justify="right", footer=_pct(total.percent))
     table.add_column("结对覆盖率", justify="right", footer=_pct(total.coverage))
+    table.add_column("人次", justify="right", footer=str(site.service_total.times))
+    table.add_column("时长", justify="right", footer=site.service_total.hours_text)
     for r in rows:
         table.add_row(
             r.union.name,
@@ -48,6 +50,8 @@ def render_stats(site: SiteData, console: Console | None = None) -> None:
             _levels(r.waiting),
             f"[{_style(r.percent)}]{_pct(r.percent)}[/]",
             f"[{_style(r.coverage)}]{_pct(r.coverage)}[/]",
+            str(site.service_of_union(r.union.id).times),
+            site.service_of_union(r.union.id).hours_text,
         )
     console.print(table)
     console.print(NOTE, style="dim")
