@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -28,11 +30,14 @@ def _style(value: float | None) -> str:
 
 
 def render_stats(site: SiteData, console: Console | None = None) -> None:
-    console = console or Console()
+    # Piped into a file or a report, the table keeps its natural width (rich would otherwise cut
+    # it to 80 columns and the union names to "中山区…"); a terminal narrower than the table
+    # folds the cells instead of cutting them.
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     rows = union_progress(site)
     table = Table(title=f"{site.campaign.doc_number} 志愿者登记进度", show_footer=True)
     total = totals(rows)
-    table.add_column("工会", footer="合计")
+    table.add_column("工会", footer="合计", no_wrap=True, overflow="fold")
     table.add_column("名额", justify="right", footer=str(total.quota))
     table.add_column("已批准", justify="right", footer=str(total.approved))
     table.add_column("待审核", justify="right", footer=str(total.pending))
