@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, data, intake, staff
+from . import archive, data, intake, publish, staff
 from .errors import Group
 
 
@@ -25,5 +25,6 @@ for command in (
     staff.review,
     archive.roster,
     intake.intake,
+    publish.publish,
 ):
     main.add_command(command)
