@@ -8,6 +8,9 @@ import click
 
 from .errors import Failed
 
+LISTED = 200
+"""Files a dry run names, at most."""
+
 
 def size_text(count: int) -> str:
     """Bytes in the unit people read: 512 B, 3.4 KB, 12.5 MB."""
@@ -62,9 +65,7 @@ def publish(site_dir: Path, to: str, endpoint: str | None, delete: bool, dry_run
             console = Console(stderr=True)
             with Progress(*columns, console=console, transient=True) as progress:
                 task = progress.add_task("上传", total=work.upload_bytes)
-                summary = execute(
-                    target, work, dry_run, lambda n: progress.advance(task, n)
-                )
+                summary = execute(target, work, dry_run, lambda n: progress.advance(task, n))
     except PublishError as exc:
         raise Failed(str(exc)) from None
     where = f"s3://{target.bucket}/{target.prefix}"
@@ -74,10 +75,11 @@ def publish(site_dir: Path, to: str, endpoint: str | None, delete: bool, dry_run
             f"（{size_text(summary.uploaded_bytes)}），{summary.unchanged} 个未变，"
             f"将删除 {summary.deleted} 个。"
         )
-        for file in work.upload:
-            click.echo(f"  上传 {file.path}")
-        for key in work.delete:
-            click.echo(f"  删除 {key}")
+        lines = [f"  上传 {f.path}" for f in work.upload] + [f"  删除 {k}" for k in work.delete]
+        for line in lines[:LISTED]:
+            click.echo(line)
+        if len(lines) > LISTED:
+            click.echo(f"  ……另有 {len(lines) - LISTED} 项")
         return
     click.echo(
         f"已发布到 {where}：上传 {summary.uploaded} 个文件（{size_text(summary.uploaded_bytes)}），"

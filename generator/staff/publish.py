@@ -209,7 +209,9 @@ def translated(bucket: str, endpoint: str) -> Iterator[None]:
             "（或用 AWS_PROFILE 指定配置），不要写进仓库"
         ) from None
     except boto.ProfileNotFound as exc:
-        raise PublishError(f"找不到访问密钥配置 {exc.kwargs.get('profile')}（AWS_PROFILE）") from None
+        raise PublishError(
+            f"找不到访问密钥配置 {exc.kwargs.get('profile')}（AWS_PROFILE）"
+        ) from None
     except (boto.EndpointConnectionError, boto.ConnectTimeoutError) as exc:
         raise PublishError(
             f"无法连接对象存储服务 {endpoint}（已重试 {ATTEMPTS} 次）：请检查 --endpoint 和网络"
@@ -232,7 +234,9 @@ def _client_error(exc: boto.ClientError, bucket: str, endpoint: str) -> str:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     if code in {"NoSuchBucket", "404"}:
-        return f"存储桶 “{bucket}” 不存在（{endpoint}）：请先在控制台创建，或检查 --to 和 --endpoint"
+        return (
+            f"存储桶 “{bucket}” 不存在（{endpoint}）：请先在控制台创建，或检查 --to 和 --endpoint"
+        )
     if code in {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403"}:
         return (
             f"对象存储拒绝访问存储桶 “{bucket}”（{code}）：请检查访问密钥是否正确、"
