@@ -125,9 +125,9 @@ class Campaign(Model):
     """The public site's address (https://…/), set here once: the sitemap, the feed, the share
     tags, robots.txt and the printed forms' address and QR code all use it. Empty: none of them
     carries an address, and the build says so."""
-    beian: Annotated[str, StringConstraints(pattern=r"^\S{1,4}ICP备\d{6,12}号(-\d{1,3})?$")] | None = (
-        None
-    )
+    beian: (
+        Annotated[str, StringConstraints(pattern=r"^\S{1,4}ICP备\d{6,12}号(-\d{1,3})?$")] | None
+    ) = None
     """The ICP 备案号 (e.g. 辽ICP备12345678号-1), shown in the footer linked to the MIIT registry
     when set; a mainland host needs it. Never invented: empty shows nothing."""
     attachments: list[Text] = Field(min_length=1)

@@ -85,12 +85,12 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         canonical links); mkdocs.yml must not name another (`serve` puts its own there)."""
         assert self.site is not None
         address = self.site.campaign.site_url
-        if self.command != "serve" and config.site_url:
-            if config.site_url.rstrip("/") != (address or "").rstrip("/"):
-                raise PluginError(
-                    "网站地址只在 data/campaign.yml 的 site_url 中填写一次："
-                    f"请删去 mkdocs.yml 的 site_url（{config.site_url}）"
-                )
+        named = (config.site_url or "").rstrip("/")
+        if self.command != "serve" and named and named != (address or "").rstrip("/"):
+            raise PluginError(
+                "网站地址只在 data/campaign.yml 的 site_url 中填写一次："
+                f"请删去 mkdocs.yml 的 site_url（{config.site_url}）"
+            )
         if address:
             config.site_url = address
             return
