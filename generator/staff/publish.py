@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+import botocore.session
 from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore import exceptions as boto
@@ -26,6 +27,9 @@ from .siteplan import PART_SIZE, LocalFile, Plan, Remote, local_file, parse_targ
 
 WORKERS = 8
 """Uploads (and hashing) at once: enough to hide the round trips, few enough for a small uplink."""
+
+LIST_RANGE = 1000
+"""Objects listed by one chain of requests; ranges are listed side by side."""
 
 ATTEMPTS = 5
 """Tries of each request (botocore's standard mode: exponential back-off with jitter)."""
@@ -87,22 +91,48 @@ def connect(to: str, endpoint: str | None) -> Target:
         response_checksum_validation="when_required",
     )
     with translated(bucket, endpoint or "AWS"):
-        session = boto3.session.Session()
+        core = botocore.session.get_session()
+        # Listings carry a LastModified per object that nothing here reads; botocore parses each
+        # with dateutil (about half of a listing's time): this session's parser leaves them as text.
+        core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
+        session = boto3.session.Session(botocore_session=core)
         region = session.region_name or "us-east-1"
         client = session.client("s3", endpoint_url=endpoint, region_name=region, config=config)
     return Target(client, bucket, prefix, endpoint or "AWS")
 
 
-def remote_objects(target: Target) -> dict[str, Remote]:
-    """Every object under the prefix, with its ETag and size (1,000 a request)."""
-    found: dict[str, Remote] = {}
-    pages = target.client.get_paginator("list_objects_v2").paginate(
-        Bucket=target.bucket, Prefix=target.prefix
-    )
-    for page in pages:
+def remote_objects(target: Target, keys: list[str]) -> dict[str, Remote]:
+    """Every object under the prefix, with its ETag and size. A listing is a chain of requests
+    (1,000 objects each); it is cut into ranges between the site's own keys, listed side by
+    side, so that the store answers one range while this end reads another."""
+    ordered = sorted(keys)
+    bounds = ordered[LIST_RANGE - 1 :: LIST_RANGE][: len(ordered) // LIST_RANGE]
+    starts: list[str | None] = [None, *bounds]
+    ends: list[str | None] = [*bounds, None]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        parts = pool.map(lambda r: _list_range(target, *r), zip(starts, ends, strict=True))
+        return {key: remote for part in parts for key, remote in part}
+
+
+def _list_range(target: Target, after: str | None, upto: str | None) -> list[tuple[str, Remote]]:
+    """The objects after `after` up to `upto` included (None: from the start, to the end)."""
+    found: list[tuple[str, Remote]] = []
+    args: dict[str, Any] = {
+        "Bucket": target.bucket,
+        "Prefix": target.prefix,
+        "MaxKeys": LIST_RANGE + 16,  # the range and a few objects the site no longer has
+    }
+    if after is not None:
+        args["StartAfter"] = after
+    while True:
+        page = target.client.list_objects_v2(**args)
         for item in page.get("Contents", []):
-            found[item["Key"]] = Remote(item["ETag"], item["Size"])
-    return found
+            if upto is not None and item["Key"] > upto:
+                return found
+            found.append((item["Key"], Remote(item["ETag"], item["Size"])))
+        if not page.get("IsTruncated"):
+            return found
+        args["ContinuationToken"] = page["NextContinuationToken"]
 
 
 def prepare(site_dir: Path, target: Target, delete: bool) -> Plan:
@@ -115,7 +145,8 @@ def prepare(site_dir: Path, target: Target, delete: bool) -> Plan:
     with ThreadPoolExecutor(WORKERS) as pool:
         hashed = pool.map(lambda source: local_file(site_dir, source), sources)
         with translated(target.bucket, target.endpoint):
-            remote = remote_objects(target)
+            keys = [target.prefix + s.relative_to(site_dir).as_posix() for s in sources]
+            remote = remote_objects(target, keys)
         local = list(hashed)
     result = plan(local, remote, target.prefix, delete)
     if result.uncertain:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -126,8 +127,18 @@ def hash_file(source: Path) -> tuple[int, str, str]:
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    """Every regular file of the built site, in a stable order (symlinks are not followed)."""
-    return sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.is_symlink())
+    """Every regular file of the built site, in a stable order (symlinks are not followed).
+    One scandir a folder, no stat a file: the full-scale site has some 6,000 files."""
+    found: list[Path] = []
+    folders = [site_dir]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+    return sorted(found)
 
 
 def local_file(site_dir: Path, source: Path) -> LocalFile:
