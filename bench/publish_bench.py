@@ -31,9 +31,9 @@ Row = tuple[str, str, str, bool | None]
 def publish_once(site: Path, endpoint: str, bucket: str) -> tuple[float, str]:
     env = {**os.environ, **CREDENTIALS}
     started = time.perf_counter()
+    command = [str(VOLUNTEERS), "publish", "--site", str(site), "--to", f"s3://{bucket}"]
     result = subprocess.run(
-        [str(VOLUNTEERS), "publish", "--site", str(site), "--to", f"s3://{bucket}"]
-        + ["--endpoint", endpoint, "--delete"],
+        [*command, "--endpoint", endpoint, "--delete"],
         capture_output=True,
         text=True,
         env=env,
@@ -76,9 +76,9 @@ def build_full_site(work: Path) -> Path:
     root = generate(work / "full", FULL)
     site = work / "site"
     print("full build …", flush=True)
+    config = str(root / "mkdocs.yml")
     subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
-        + ["-d", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(site)],
         check=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
