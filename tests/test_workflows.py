@@ -192,3 +192,18 @@ def test_the_manual_run_offers_every_pulled_source() -> None:
     inputs = _load(ROOT / ".github/workflows/intake.yml")["on"]["workflow_dispatch"]["inputs"]
     assert inputs["source"]["options"] == ["repository", "google", "jinshuju", "wjx"]
     assert inputs["form"]["required"] is False
+
+
+def test_the_object_store_job_is_chosen_by_variables_and_alone_sees_the_keys() -> None:
+    path = ROOT / ".github/workflows/deploy.yml"
+    text = path.read_text(encoding="utf-8")
+    for secret in ("PUBLISH_ACCESS_KEY_ID", "PUBLISH_SECRET_ACCESS_KEY"):
+        assert text.count(f"${{{{ secrets.{secret} }}}}") == 1
+    jobs = _load(path)["jobs"]
+    store = jobs["object-storage"]
+    assert store["if"] == "vars.PUBLISH_TARGET != ''"
+    assert jobs["deploy"]["if"] == "vars.DEPLOY_PAGES != 'false'"
+    assert store["environment"]["name"] == "object-storage"
+    (publish,) = [s for s in store["steps"] if "volunteers publish" in s.get("run", "")]
+    assert publish["env"]["AWS_ACCESS_KEY_ID"] == "${{ secrets.PUBLISH_ACCESS_KEY_ID }}"
+    assert "--delete" in publish["run"] and "$PUBLISH_TARGET" in publish["run"]

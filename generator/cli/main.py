@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import archive, certificate, data, intake, review, service, staff
+from . import archive, certificate, data, intake, publish, review, service, staff
 from .errors import Group
 
 
@@ -29,5 +29,6 @@ for command in (
     service.hours,
     service.activity,
     intake.intake,
+    publish.publish,
 ):
     main.add_command(command)

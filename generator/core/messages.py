@@ -64,6 +64,10 @@ def _choices(expected: str) -> str:
 
 
 def _pattern_message(pattern: str, got: Any) -> str:
+    if "ICP" in pattern:
+        return f"备案号应形如 辽ICP备12345678号-1，实际为 {_show(got)}"
+    if "https?" in pattern:
+        return f"应为网站地址（以 https:// 或 http:// 开头，不带 ? 和 #），实际为 {_show(got)}"
     if "a-z0-9" in pattern:
         return f"标识应为小写英文字母、数字和连字符（如 jinqiu-2012），实际为 {_show(got)}"
     if "https" in pattern:

@@ -121,6 +121,19 @@ class CertificateIssuer(Model):
     address: Text | None = None
 
 
+def _site_address(value: str) -> str:
+    """An address ends in "/", so that paths are appended to it as they are."""
+    return value if value.endswith("/") else value + "/"
+
+
+SiteAddress = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/-]*)?$"),
+    AfterValidator(_site_address),
+]
+"""The site's address: http(s), a host, an optional port and path; no query or fragment."""
+
+
 class Campaign(Model):
     """The notice that starts a recruitment campaign (大工办发[2012]18号)."""
 
@@ -141,6 +154,15 @@ class Campaign(Model):
     """The corps' size the notice sets (5,800); the quota table must add up to it."""
     signup_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     """Online sign-up; empty means the site offers only the printable route."""
+    site_url: SiteAddress | None = None
+    """The public site's address (https://…/), set here once: the sitemap, the feed, the share
+    tags, robots.txt and the printed forms' address and QR code all use it. Empty: none of them
+    carries an address, and the build says so."""
+    beian: (
+        Annotated[str, StringConstraints(pattern=r"^\S{1,4}ICP备\d{6,12}号(-\d{1,3})?$")] | None
+    ) = None
+    """The ICP 备案号 (e.g. 辽ICP备12345678号-1), shown in the footer linked to the MIIT registry
+    when set; a mainland host needs it. Never invented: empty shows nothing."""
     attachments: list[Text] = Field(min_length=1)
     certificates: CertificateIssuer | None = None
     """The issuer block of service-record certificates (`volunteers certificate`)."""

@@ -24,6 +24,11 @@ RECOGNITIONS = "recognitions"
 QUOTAS_JSON = "data/quotas.json"
 PROJECTS_JSON = "data/projects.json"
 FEED = "feed.xml"
+SHARE_IMAGE = "assets/share.png"
+"""The campaign's image for link previews (og:image)."""
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"
+"""Written by MkDocs (absolute when the site's address is set)."""
 
 
 def union_page(union_id: str) -> str:

@@ -18,7 +18,6 @@ from xml.etree import ElementTree
 
 import jinja2
 import markdown
-import segno
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -26,6 +25,7 @@ from generator.core import urls
 from generator.core.models import Campaign
 from generator.core.validate import SiteData
 
+from .qr import form_qr
 from .xlsx import roster_workbook, template_rows
 
 PDF_TEMPLATES = Path(str(files("generator") / "site_templates" / "pdf"))
@@ -154,9 +154,10 @@ def pdf_documents(site: SiteData) -> dict[str, tuple[str, bool]]:
 
 
 def common_context(site: SiteData) -> dict[str, object]:
-    """What every printable template reads: the campaign, the fixed date, the sign-up QR code."""
+    """What every printable template reads: the campaign, the fixed date, the address and its
+    QR code."""
     return {"campaign": site.campaign, "build_time": build_time(site.campaign),
-            "qr": signup_qr(site.campaign.signup_url)}  # fmt: skip
+            "qr": form_qr(site.campaign)}  # fmt: skip
 
 
 def render_page(template: str, common: Mapping[str, object], **context: object) -> str:
@@ -199,20 +200,6 @@ def build_time(campaign: Campaign) -> str:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{campaign.printed.isoformat()}T00:00:00+08:00"
-
-
-@dataclass(frozen=True)
-class Qr:
-    url: str
-    data_uri: str
-    """PNG, one pixel per module, no quiet zone (the page's white margin is the quiet zone)."""
-
-
-def signup_qr(url: str | None) -> Qr | None:
-    if not url:
-        return None
-    code = segno.make(url, error="m", micro=False)
-    return Qr(url, code.png_data_uri(scale=1, border=0))
 
 
 # --- The notice: content/notice.md read structurally ---------------------------------------

@@ -5,6 +5,7 @@ that are the same for many pages, and runs the privacy guard over the finished s
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 
+LOG = logging.getLogger("mkdocs.plugins.volunteers")
+"""Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
+with `strict`, where any WARNING fails the build, and an unset address is allowed."""
+
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""
 
@@ -48,6 +53,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     """Those pages' addresses, by docs path."""
     search: Background | Done | None = None
     """Their search entries, segmented in a second process while MkDocs renders pages."""
+    command = "build"
+    """The MkDocs command running (build, serve, gh-deploy)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -67,7 +74,32 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))
+        self._set_address(config)
         return config
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def _set_address(self, config: MkDocsConfig) -> None:
+        """The site's address is data/campaign.yml's site_url, handed to MkDocs (sitemap,
+        canonical links); mkdocs.yml must not name another (`serve` puts its own there)."""
+        assert self.site is not None
+        address = self.site.campaign.site_url
+        named = (config.site_url or "").rstrip("/")
+        if self.command != "serve" and named and named != (address or "").rstrip("/"):
+            raise PluginError(
+                "网站地址只在 data/campaign.yml 的 site_url 中填写一次："
+                f"请删去 mkdocs.yml 的 site_url（{config.site_url}）"
+            )
+        if address:
+            config.site_url = address
+            return
+        LOG.info(
+            "警告：未设置网站地址（data/campaign.yml 的 site_url）：站点地图和订阅没有绝对地址，"
+            "页面没有分享标签，打印的表格不印网址"
+            + ("" if self.site.campaign.signup_url else "和二维码")
+            + "。"
+        )
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -123,6 +155,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
 
         env.globals["volunteers_shared"] = shared
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
+        assert self.site is not None
+        env.globals["volunteers_campaign"] = self.site.campaign  # share tags, ICP footer
         return env
 
     @event_priority(100)  # the body in place before any other plugin sees the page

@@ -23,6 +23,7 @@ from .intents import INTENTS_JSON, intents_json
 from .opendata import build_open_data
 from .pages import SNIPPETS, Page, build_pages, front_matter, html_page_text, render_snippet
 from .photos import build_photos
+from .shareimage import share_image
 
 MARKER = re.compile(r"<!--\s*volunteers:([a-z-]+)\s*-->")
 """Where a hand-written page asks for data: `<!-- volunteers:key-figures -->`."""
@@ -66,7 +67,8 @@ def generate_site(
     site: SiteData, cache_dir: Path | None, base_url: str = "", *, apart: bool = False
 ) -> Generated:
     """Every generated file of the site, in a stable order. With `apart`, many HTML pages are
-    rendered by a second process while this one makes the rest (the PDFs, for one)."""
+    rendered by a second process while this one makes the rest (the PDFs, for one). Absolute
+    links use the campaign's `site_url`, else `base_url` (MkDocs' own, e.g. while serving)."""
     pages = build_pages(site)
     html = {page.uri: page for page in pages if page.is_html}
     apart = apart and len(html) > RENDER_APART_ABOVE
@@ -75,10 +77,22 @@ def generate_site(
     downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
     files["downloads.md"] = downloads_page(site, downloads).render(site)
     files.update(downloads)
-    files.update(build_open_data(site, base_url))
+    address = site.campaign.site_url or base_url
+    files.update(build_open_data(site, address))
     files[INTENTS_JSON] = intents_json()
     files.update(build_photos(site))
+    files[urls.SHARE_IMAGE] = share_image(site)
+    files[urls.ROBOTS] = robots_txt(address)
     return Generated(files, html, bodies or Done(render_pages(site, list(html.values()))))
+
+
+def robots_txt(address: str) -> str:
+    """Every crawler welcome; the sitemap named when the site's address is known (robots.txt
+    takes only an absolute sitemap address)."""
+    lines = ["User-agent: *", "Allow: /"]
+    if address.startswith(("https://", "http://")):
+        lines.append(f"Sitemap: {address.rstrip('/')}/{urls.SITEMAP}")
+    return "\n".join(lines) + "\n"
 
 
 def site_files(

@@ -1,4 +1,4 @@
-"""Staff operations on records: approve, reject, new records and projects, stats.
+"""Staff operations: approve, reject, new records and projects, stats; publishing the built site.
 
 May import: generator.core, generator.paperwork.
 """
