@@ -218,6 +218,7 @@ VALIDATION_CODE = (
     "digitgroups",
     "errors",
     "faults",
+    "flatyaml",
     "identity",
     "loader",
     "messages",

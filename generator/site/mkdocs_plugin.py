@@ -30,6 +30,7 @@ from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_s
 from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
+from .searchcache import Entry, EntryCache
 
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""
@@ -48,6 +49,14 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     """Those pages' addresses, by docs path."""
     search: Background | Done | None = None
     """Their search entries, segmented in a second process while MkDocs renders pages."""
+    search_slots: tuple[list[str], list[Entry | None]] = ([], [])
+    """Each indexed page's key in the entry cache, and its entry when the cache had it."""
+    entry_cache: EntryCache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this event keeps the plugin, and what it holds, from one build of
+        `mkdocs serve` to the next."""
+        self.entry_cache = EntryCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -147,16 +156,27 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         ]
         if _search_plugin(config) is None or not indexed:
             return None
-        if len(indexed) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
-            return Done(entries(indexed))
-        return Background(entries_apart, indexed, segmenter_words(self.site))
+        words = segmenter_words(self.site)
+        if self.entry_cache is None:  # a build not started through MkDocs' commands
+            self.entry_cache = EntryCache()
+        self.entry_cache.load(cache_dir(self.site.root))
+        keys, slots, todo = self.entry_cache.split(indexed, words)
+        self.search_slots = (keys, slots)
+        if len(todo) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
+            return Done(entries(todo))
+        return Background(entries_apart, todo, words)
 
     @event_priority(50)  # before Material's search plugin writes its index
     def _add_search_entries(self, config: MkDocsConfig) -> None:
         if self.search is not None:
             search = _search_plugin(config)
             assert search is not None
-            search.search_index.entries.extend(self.search.result())
+            assert self.site is not None and self.entry_cache is not None
+            keys, slots = self.search_slots
+            found = self.entry_cache.merge(
+                keys, slots, self.search.result(), cache_dir(self.site.root)
+            )
+            search.search_index.entries.extend(found)
             self.search = None
 
     @event_priority(-50)  # after Material's search plugin wrote its index
