@@ -22,6 +22,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.core import urls
 from generator.core.errors import DataErrors
+from generator.core.memo import Memo
 from generator.core.validate import SiteData, load_site
 from generator.core.worker import Background, Done
 from generator.paperwork.pdf import PdfError
@@ -31,6 +32,7 @@ from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .searchcache import Entry, EntryCache
+from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
 
 SEGMENT_APART_ABOVE = 300
 """Pages to index past which jieba runs in a second process while MkDocs renders pages."""
@@ -52,11 +54,24 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     search_slots: tuple[list[str], list[Entry | None]] = ([], [])
     """Each indexed page's key in the entry cache, and its entry when the cache had it."""
     entry_cache: EntryCache | None = None
+    memo: Memo | None = None
+    """Under `mkdocs serve`: the data files and models kept between rebuilds."""
+    pages: PageCache | None = None
+    """Under `mkdocs serve`: the generated pages' HTML kept between rebuilds."""
+    templates: MemoryBytecodeCache | None = None
+    nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this event keeps the plugin, and what it holds, from one build of
-        `mkdocs serve` to the next."""
+        `mkdocs serve` to the next (serve.py)."""
         self.entry_cache = EntryCache()
+        if command == "serve":
+            self.memo, self.pages, self.templates = Memo(), PageCache(), MemoryBytecodeCache()
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+        assert self.site is not None
+        watch_what_the_site_reads(server, config, self.site.root / "data")
+        return server
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -72,7 +87,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         except ValueError as exc:
             raise PluginError(f"VOLUNTEERS_TODAY 应为日期（如 2012-07-10）：{exc}") from None
         try:
-            self.site = load_site(root, today, cache_dir=cache_dir(root))
+            self.site = load_site(root, today, cache_dir=cache_dir(root), memo=self.memo)
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))
@@ -96,6 +111,12 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self.search = None
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        if self.pages is not None:
+            self.pages.start(config, files, nav, self.generated.html)
+        return nav
+
     def on_page_markdown(
         self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
@@ -104,6 +125,9 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         if written is not None:
             # Indexed by us (on_page_context), so Material's search must skip it.
             page.meta = {**(written.meta or {}), "search": {"exclude": True}}
+            if self.pages is not None and self.nav is not None:
+                body = self.generated.bodies()[page.file.src_uri]
+                self.pages.consider(page, self.nav, dict(page.meta), body)
             return ""
         try:
             return fill_markers(markdown, self.site, page.file.src_uri)
@@ -130,6 +154,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
                 blocks[key] = render()
             return blocks[key]
 
+        if self.templates is not None:
+            self.templates.install(env)
         env.globals["volunteers_shared"] = shared
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         return env
@@ -143,7 +169,14 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             if self.search is None:
                 self.search = self._start_search(config, bodies)
             page.content = bodies[page.file.src_uri]
+            if self.pages is not None:
+                self.pages.context(page, context)  # type: ignore[arg-type]
         return context
+
+    def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        if self.pages is not None and page.file.src_uri in self.generated.html:
+            self.pages.keep(page, output)
+        return output
 
     def _start_search(
         self, config: MkDocsConfig, bodies: dict[str, str]
@@ -205,7 +238,14 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             f"隐私检查未通过：以下文件含有完整的身份证号或个人手机号，已删除，构建失败。\n{listing}"
         )
 
-    on_post_build = CombinedEvent(_add_search_entries, _compact_search_index, _privacy_guard)
+    @event_priority(-90)
+    def _forget_pages(self, config: MkDocsConfig) -> None:
+        if self.pages is not None:
+            self.pages.finish()
+
+    on_post_build = CombinedEvent(
+        _add_search_entries, _compact_search_index, _forget_pages, _privacy_guard
+    )
 
 
 def shared_key(
