@@ -45,6 +45,7 @@ ENTRY_MODULES = [
     "bench.preview_bench",  # preview-real, preview-full
     "bench.pdf_bench",  # pdfs
     "bench.intake_bench",  # intake
+    "bench.zensical_bench",  # zensical-real, zensical-full
 ]
 """Modules whose `@entry` functions make up the bench, run in this order."""
 
@@ -56,6 +57,9 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the entries")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per ratio")
     parser.add_argument("--keep", type=Path, help="keep the full-scale project in this folder")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "test-output" / "bench.md", help="the table's file"
+    )
     args = parser.parse_args()
     for name in ENTRY_MODULES:
         importlib.import_module(name)
@@ -68,12 +72,15 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="volunteers-bench-"))
     ctx = Context(work, strict=not args.no_strict, rounds=args.rounds)
     rows: list[Row] = []
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     try:
         for name, fn in ENTRIES.items():
             if args.only and name not in args.only:
                 continue
             print(f"== {name}", flush=True)
             rows += fn(ctx)
+            out.write_text(report(rows) + "\n", encoding="utf-8")  # so far, if stopped later
         if args.keep and "full" in ctx._projects:
             shutil.copytree(ctx.project("full"), args.keep, dirs_exist_ok=True)
     finally:
@@ -81,8 +88,6 @@ def main() -> int:
 
     table = report(rows)
     print("\n" + table)
-    out = ROOT / "test-output" / "bench.md"
-    out.parent.mkdir(exist_ok=True)
     out.write_text(table + "\n", encoding="utf-8")
     over = [row.name for row in rows if row.ok is False]
     if over:
