@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.site.search import entries
 from generator.site.searchcache import EntryCache
 from tests.conftest import copy_project
@@ -27,6 +29,7 @@ def _build(root: Path, cache: Path) -> dict[str, dict[str, str]]:
     return {d["location"]: d for d in index["docs"] if d["location"].startswith("projects/")}
 
 
+@pytest.mark.slow
 def test_rebuilds_give_the_same_index_and_follow_an_edit(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p")
     cache = tmp_path / "cache"
