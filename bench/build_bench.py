@@ -13,10 +13,12 @@ from bench.synthetic import generate
 BUDGET_COLD = {"real": None, "full": 1.5}
 """Cold first build (no .cache/) ≤ ×1.5 the floor's CPU at full scale (issue 18). At real scale
 the 25 PDFs dominate a 60-page site: reported, not budgeted."""
-BUDGET_WARM = 1.5
-"""Build with the cache kept (as deploys run) ≤ ×1.5 the floor's CPU seconds."""
-BUDGET_REGISTRATIONS_CPU = 12.0
-"""CPU seconds (both processes) to load and validate 50,000 registrations."""
+BUDGET_WARM = {"real": None, "full": 1.5}
+"""Build with the cache kept (as deploys run) ≤ ×1.5 the floor's CPU seconds at full scale. At
+real scale both are mostly start-up (imports, jieba's dictionary): reported, not budgeted."""
+BUDGET_REGISTRATIONS_CPU = 20.0
+"""CPU seconds (both processes) to load and validate 50,000 registrations: the former "10 s on
+two cores" as processor time."""
 BUDGET_MEMORY = 1024 * MB
 PAGE_GROWTH = (1.05, 2048)
 """A page present at both scales may grow by 5 % plus 2 KB (longer numbers), not with the data."""
@@ -62,7 +64,7 @@ def _builds(ctx: Context, which: str) -> tuple[list[Row], Path, Run]:
             rounds,
             "warm",
             "floor",
-            BUDGET_WARM,
+            BUDGET_WARM[which],
         ),
         cpu_row(
             f"{which} scale: the floor itself (median)",
