@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -88,5 +89,20 @@ def test_the_server_watches_what_the_site_reads_with_system_events(tmp_path: Pat
         watched = {Path(p).relative_to(root).as_posix() for p in server._watched_paths}
         assert {"content", "data", "data/projects", "data/recognitions"} <= watched
         assert not any(w.startswith(("data/registrations", "data/proposals")) for w in watched)
+        server.observer.start()
+        time.sleep(0.5)
+        project = root / "data/projects/jinqiu-zhuxue-2012.yml"
+        project.read_text(encoding="utf-8")  # a build reading its inputs starts no build
+        (root / "data/registrations/zhongshan/r.yml").write_text("id: r\n", encoding="utf-8")
+        time.sleep(1.0)
+        assert not server._want_rebuild
+        project.write_text(project.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert server._want_rebuild
     finally:
+        if server.observer.is_alive():
+            server.observer.stop()
+            server.observer.join()
         server.server_close()

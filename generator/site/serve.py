@@ -28,8 +28,6 @@ def watch_what_the_site_reads(server: Any, config: MkDocsConfig, data: Path) -> 
     """Swap the server's polling observer (mkdocs polls every watched file twice a second) for
     watchdog's native one, and replace `data/` in the watch list by its files and folders but
     the intake records (56,000 files at full scale)."""
-    from watchdog.observers import Observer
-
     watched = getattr(server, "_watched_paths", None)
     if not isinstance(watched, dict) or not hasattr(server, "observer"):
         log.warning("未能改用系统文件监视（mkdocs 内部结构已变）：预览仍可用，但空闲时耗 CPU")
@@ -38,7 +36,7 @@ def watch_what_the_site_reads(server: Any, config: MkDocsConfig, data: Path) -> 
     for path, count in paths.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = Observer()
+    server.observer = _changes_only()
     for path, count in paths.items():
         for _ in range(count):
             server.watch(path)
@@ -49,6 +47,29 @@ def watch_what_the_site_reads(server: Any, config: MkDocsConfig, data: Path) -> 
         for child in sorted(data.iterdir()):
             if child.is_dir() and child.name not in NOT_WATCHED:
                 server.watch(str(child))
+
+
+def _changes_only() -> Any:
+    """watchdog's native observer, passing on changes only: inotify also reports a file opened
+    or closed after reading, and MkDocs rebuilds on any event, so a build reading its own
+    templates would start the next build, for ever."""
+    from watchdog.events import (
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+    )
+    from watchdog.observers import Observer
+
+    changes = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent]
+    changes.append(FileClosedEvent)  # closed after writing
+
+    class ChangesOnly(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: str, *, recursive: bool = False, **_: Any) -> Any:
+            return super().schedule(handler, path, recursive=recursive, event_filter=changes)
+
+    return ChangesOnly()
 
 
 class PageCache:
