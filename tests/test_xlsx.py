@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -116,3 +118,22 @@ def test_same_input_same_bytes(site: SiteData, data: bytes) -> None:
         assert {i.date_time for i in archive.infolist()} == {(2012, 7, 3, 0, 0, 0)}
         core = archive.read("docProps/core.xml").decode()
     assert "2012-07-03T00:00:00Z" in core
+
+
+def test_the_template_is_kept_by_its_inputs(
+    site: SiteData, data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild with the same inputs takes the template from the cache (same bytes); a change
+    to what it is made from (a union's name) makes it again, and the old one is dropped."""
+    assert xlsx.cached_roster_workbook(site, tmp_path) == data
+    made: list[int] = []
+    real = xlsx.roster_workbook
+    monkeypatch.setattr(xlsx, "roster_workbook", lambda s: made.append(1) or real(s))
+    assert xlsx.cached_roster_workbook(site, tmp_path) == data
+    assert made == []
+    first = site.quotas.quotas[0].union
+    union = site.unions[first].model_copy(update={"name": "新名称工会"})
+    renamed = dataclasses.replace(site, unions={**site.unions, first: union})
+    other = xlsx.cached_roster_workbook(renamed, tmp_path)
+    assert made == [1] and other != data
+    assert len(list(tmp_path.glob("roster-template-*.xlsx"))) == 1

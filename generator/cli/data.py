@@ -45,10 +45,19 @@ def stats(root: Path) -> None:
     "不能在 data/、content/、site_templates/ 之内。"
 )
 @root_option
-def generate(out: Path, root: Path) -> None:
+@click.option(
+    "--for",
+    "tool",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="zensical：--out 写成 Zensical 项目目录（docs/ 与 mkdocs.yml），用 zensical build 构建。",
+)
+def generate(out: Path, root: Path, tool: str) -> None:
     """不经 MkDocs 生成网站的全部页面和文件（供其他静态网站工具使用）。"""
     from generator.site.pipeline import build_date, cache_dir
     from generator.site.pipeline import generate as write_all
+    from generator.site.zensical import source_relative, zensical_config
 
     root = root.resolve()
     refused = outputs.refusal("--out", out, root, directory=True)
@@ -58,10 +67,22 @@ def generate(out: Path, root: Path) -> None:
     try:
         site = load_site(root, build_date(), cache_dir=cache_dir(root))
         with faults.partial(out):
-            written = write_all(site, root / "content", out, cache_dir(root))
+            docs = out / "docs" if tool == "zensical" else out
+            written = write_all(site, root / "content", docs, cache_dir(root))
+            if tool == "zensical":
+                for file in written:
+                    if file.suffix == ".md":
+                        uri = file.relative_to(docs).as_posix()
+                        text = file.read_text(encoding="utf-8")
+                        file.write_text(source_relative(text, uri), encoding="utf-8")
+                (out / "mkdocs.yml").write_text(
+                    zensical_config(root / "mkdocs.yml"), encoding="utf-8"
+                )
     except DataErrors as exc:
         raise DataFailed(exc.errors) from None
     click.echo(f"已生成 {len(written)} 个文件：{out}")
+    if tool == "zensical":
+        click.echo(f"下一步：cd {out} && zensical build，然后 volunteers scan {out / 'site'}")
 
 
 @click.command()

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import safefile
 from .errors import DataError, DataErrors
+from .flatyaml import parse_flat
 
 Loc = tuple[str | int, ...]
 
@@ -47,6 +48,8 @@ MAX_DEPTH = 50
 MAX_NODES = 200_000
 """Aliases can expand a few hundred bytes into 10⁹ values ("billion laughs"): stop well before."""
 MAX_FILE_BYTES = safefile.YAML_MAX_BYTES
+FLAT_MAX_CHARS = 16_384
+"""Records longer than this (far fewer values than MAX_NODES) go the usual way."""
 SAFE_NESTING = 1_000
 """libyaml's composer recurses in C once per nesting level and overflows the C stack (SIGSEGV,
 before Python sees anything) somewhere past 20,000 levels: text that might nest deeper than this
@@ -329,7 +332,10 @@ def parse(text: str, path: str) -> Document:
 
     The quick way (libyaml, no line map) serves every well-formed file; anything it cannot vouch
     for is parsed again the detailed way, which finds and places every problem. Text that could
-    nest deep enough to crash libyaml is measured first (`check_nesting`)."""
+    nest deep enough to crash libyaml is measured first (`check_nesting`). Before all that, a
+    small flat record (what intake writes) is read by a cheaper first pass (flatyaml.py)."""
+    if len(text) <= FLAT_MAX_CHARS and (flat := parse_flat(text)) is not None:
+        return Document(path, flat, text)
     check_nesting(text, path)
     try:
         return Document(path, _quick(text), text)

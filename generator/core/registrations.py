@@ -247,6 +247,7 @@ VALIDATION_CODE = (
     "digitgroups",
     "errors",
     "faults",
+    "flatyaml",
     "identity",
     "loader",
     "messages",

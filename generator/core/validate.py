@@ -18,6 +18,7 @@ from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
 from .loader import Document, Loc
+from .memo import Memo, records_key
 from .messages import field_path, from_validation_error
 from .models import (
     Campaign,
@@ -108,18 +109,23 @@ class SiteData:
 class _Loader:
     """Reads and validates files, collecting every error instead of stopping at the first."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, memo: Memo | None = None) -> None:
         self.root = root
         self.report = Report()
         self.broken: set[str] = set()
         self.docs: list[Document] = []
+        self.memo = memo
 
     def read(self, file: Path) -> Document | None:
-        try:
-            doc = loader.read(file, self.root)
-        except DataErrors as exc:
-            self.report.errors.extend(exc.errors)
-            return None
+        now, doc = self.memo.document(file) if self.memo else (None, None)
+        if doc is None:
+            try:
+                doc = loader.read(file, self.root)
+            except DataErrors as exc:
+                self.report.errors.extend(exc.errors)
+                return None
+            if self.memo:
+                self.memo.keep(file, now, doc)
         self.docs.append(doc)
         return doc
 
@@ -130,11 +136,17 @@ class _Loader:
                 doc.path, doc.line(prefix), field_path(doc, prefix), "应为键值映射（字段: 值）"
             )
             return None
+        key = (id(doc), cls)
+        if self.memo and data is doc.data and key in self.memo.models:
+            return self.memo.models[key]  # type: ignore[no-any-return]
         try:
-            return cls.model_validate(data)
+            model = cls.model_validate(data)
         except ValidationError as exc:
             self.report.errors.extend(from_validation_error(doc, exc, prefix))
             return None
+        if self.memo and data is doc.data:
+            self.memo.models[key] = model
+        return model
 
     def one(self, cls: type[M], name: str) -> tuple[M | None, Document | None]:
         file = self.root / "data" / name
@@ -210,12 +222,19 @@ class _Loader:
 
 
 def load_site(
-    root: Path, today: date | None = None, cache_dir: Path | None = None, scan: bool = False
+    root: Path,
+    today: date | None = None,
+    cache_dir: Path | None = None,
+    scan: bool = False,
+    memo: Memo | None = None,
 ) -> SiteData:
     """Load and validate every published data file under `root/data`; raise DataErrors listing
     all. With `scan` (volunteers check), the privacy scanner reads every value of those files
-    too; the build leaves that to its guard over what it writes."""
-    ld = _Loader(root)
+    too; the build leaves that to its guard over what it writes. With `memo` (`mkdocs serve`),
+    unchanged files are taken from memory (memo.py)."""
+    if memo is not None:
+        memo.reads = 0
+    ld = _Loader(root, memo)
     campaign, _ = ld.one(Campaign, "campaign.yml")
     quotas, quota_doc = ld.one(QuotaTable, "quotas.yml")
     unions, union_doc = ld.items(Union, "unions.yml", "unions", "工会")
@@ -242,6 +261,7 @@ def load_site(
         for i, line in enumerate(pairing.unions):
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
+    known_unions, known_categories = set(unions) | ld.broken, set(categories) | ld.broken
     activities = ld.folder(Activity, "activities")
     register, register_doc = (Register(), None)
     if os.path.lexists(root / "data" / "certificates.yml"):
@@ -251,14 +271,19 @@ def load_site(
     if register_doc is not None:
         needed |= {c.record for c in register.certificates}
     needed |= {r.registration for r, _ in recognitions if r.registration}
-    records = load_records(
-        root,
-        set(unions) | ld.broken,
-        set(categories) | ld.broken,
-        ld.report,
-        cache_dir=cache_dir,
-        needed=needed,
-    )
+    key = (records_key(root, known_unions, known_categories), needed) if memo is not None else None
+    if memo is not None and memo.records is not None and memo.records[0] == key:
+        records = memo.records[1]
+        ld.report.extend(records.report)
+    else:
+        report = Report()
+        records = load_records(
+            root, known_unions, known_categories, report, cache_dir=cache_dir, needed=needed
+        )
+        records.report = report
+        ld.report.extend(report)
+        if memo is not None:
+            memo.records = (key, records)
     projects_known = {p.id for p, _ in projects}
     check_activities(
         activities, records.people, set(unions), projects_known, ld.broken,

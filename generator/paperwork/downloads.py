@@ -26,7 +26,7 @@ from generator.core.models import Campaign
 from generator.core.validate import SiteData
 
 from .qr import form_qr
-from .xlsx import roster_workbook, template_rows
+from .xlsx import cached_roster_workbook, template_rows
 
 PDF_TEMPLATES = Path(str(files("generator") / "site_templates" / "pdf"))
 NOTICE = Path("content") / "notice.md"
@@ -102,7 +102,7 @@ def build_downloads(site: SiteData, cache_dir: Path | None = None) -> dict[str, 
     documents = pdf_documents(site)
     renderer = PdfRenderer("".join(html for html, _ in documents.values()), cache_dir)
     files = renderer.render_all(documents)
-    files[urls.ROSTER_TEMPLATE_XLSX] = roster_workbook(site)
+    files[urls.ROSTER_TEMPLATE_XLSX] = cached_roster_workbook(site, cache_dir)
     return files
 
 

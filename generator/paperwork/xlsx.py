@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Sequence
 from copy import copy
 from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -15,7 +19,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from generator.core import safefile
 from generator.core.validate import SiteData
+from generator.core.writer import write_atomic
 
 COLUMNS = (
     ("序号", 6), ("姓名", 10), ("性别", 6), ("身份证号码", 22), ("工作单位", 30),
@@ -165,6 +171,37 @@ def roster_workbook(
     wb.properties.title = ws["A1"].value
     wb.properties.created = wb.properties.modified = fixed
     return _reproducible_zip(wb, fixed)
+
+
+CACHED_MAX_BYTES = 1024 * 1024
+
+
+def cached_roster_workbook(site: SiteData, cache_dir: Path | None) -> bytes:
+    """The blank roster template, kept in `cache_dir` under the hash of all it is made from
+    (this module, openpyxl, the titles, the unions in quota order, the date, the issuer): a
+    rebuild that changed none of them does not make it again (openpyxl takes about a second)."""
+    if cache_dir is None:
+        return roster_workbook(site)
+    inputs = [
+        site.campaign.attachments,
+        [site.unions[q.union].name for q in site.quotas.quotas],
+        template_rows(site),
+        site.campaign.printed.isoformat(),
+        site.campaign.issuer,
+        version("openpyxl"),
+    ]
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps(inputs, ensure_ascii=False, default=str).encode())
+    file = cache_dir / f"roster-template-{digest.hexdigest()[:32]}.xlsx"
+    try:  # .cache/ may be restored from a shared cache: no FIFO, device or giant file
+        return safefile.read_bytes(file, CACHED_MAX_BYTES)
+    except safefile.Refused:
+        pass
+    data = roster_workbook(site)
+    for old in cache_dir.glob("roster-template-*.xlsx"):
+        old.unlink(missing_ok=True)
+    write_atomic(file, data)
+    return data
 
 
 def _text(cell: Cell | MergedCell, text: str) -> None:

@@ -19,10 +19,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from generator.core import urls
 from generator.core.errors import DataErrors
+from generator.core.memo import Memo
 from generator.core.validate import SiteData, load_site
 from generator.core.worker import Background, Done
 from generator.paperwork.pdf import PdfError
@@ -31,6 +33,8 @@ from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_s
 from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
+from .searchcache import Entry, EntryCache
+from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
 
 LOG = logging.getLogger("mkdocs.plugins.volunteers")
 """Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
@@ -55,6 +59,28 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     """Their search entries, segmented in a second process while MkDocs renders pages."""
     command = "build"
     """The MkDocs command running (build, serve, gh-deploy)."""
+    search_slots: tuple[list[str], list[Entry | None]] = ([], [])
+    """Each indexed page's key in the entry cache, and its entry when the cache had it."""
+    entry_cache: EntryCache | None = None
+    memo: Memo | None = None
+    """Under `mkdocs serve`: the data files and models kept between rebuilds."""
+    pages: PageCache | None = None
+    """Under `mkdocs serve`: the generated pages' HTML kept between rebuilds."""
+    templates: MemoryBytecodeCache | None = None
+    nav: Navigation | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this event keeps the plugin, and what it holds, from one build of
+        `mkdocs serve` to the next (serve.py)."""
+        self.command = command
+        self.entry_cache = EntryCache()
+        if command == "serve":
+            self.memo, self.pages, self.templates = Memo(), PageCache(), MemoryBytecodeCache()
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+        assert self.site is not None
+        watch_what_the_site_reads(server, config, self.site.root / "data")
+        return server
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -70,15 +96,12 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         except ValueError as exc:
             raise PluginError(f"VOLUNTEERS_TODAY 应为日期（如 2012-07-10）：{exc}") from None
         try:
-            self.site = load_site(root, today, cache_dir=cache_dir(root))
+            self.site = load_site(root, today, cache_dir=cache_dir(root), memo=self.memo)
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))
         self._set_address(config)
         return config
-
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
 
     def _set_address(self, config: MkDocsConfig) -> None:
         """The site's address is data/campaign.yml's site_url, handed to MkDocs (sitemap,
@@ -119,6 +142,12 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self.search = None
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        if self.pages is not None:
+            self.pages.start(config, files, nav, self.generated.html)
+        return nav
+
     def on_page_markdown(
         self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
@@ -127,6 +156,10 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         if written is not None:
             # Indexed by us (on_page_context), so Material's search must skip it.
             page.meta = {**(written.meta or {}), "search": {"exclude": True}}
+            _skip_markdown(page)
+            if self.pages is not None and self.nav is not None:
+                body = self.generated.bodies()[page.file.src_uri]
+                self.pages.consider(page, self.nav, dict(page.meta), body)
             return ""
         try:
             return fill_markers(markdown, self.site, page.file.src_uri)
@@ -153,6 +186,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
                 blocks[key] = render()
             return blocks[key]
 
+        if self.templates is not None:
+            self.templates.install(env)
         env.globals["volunteers_shared"] = shared
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         assert self.site is not None
@@ -168,7 +203,14 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             if self.search is None:
                 self.search = self._start_search(config, bodies)
             page.content = bodies[page.file.src_uri]
+            if self.pages is not None:
+                self.pages.context(page, context)  # type: ignore[arg-type]
         return context
+
+    def on_post_page(self, output: str, page: MkPage, config: MkDocsConfig) -> str:
+        if self.pages is not None and page.file.src_uri in self.generated.html:
+            self.pages.keep(page, output)
+        return output
 
     def _start_search(
         self, config: MkDocsConfig, bodies: dict[str, str]
@@ -181,16 +223,27 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         ]
         if _search_plugin(config) is None or not indexed:
             return None
-        if len(indexed) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
-            return Done(entries(indexed))
-        return Background(entries_apart, indexed, segmenter_words(self.site))
+        words = segmenter_words(self.site)
+        if self.entry_cache is None:  # a build not started through MkDocs' commands
+            self.entry_cache = EntryCache()
+        self.entry_cache.load(cache_dir(self.site.root))
+        keys, slots, todo = self.entry_cache.split(indexed, words)
+        self.search_slots = (keys, slots)
+        if len(todo) <= SEGMENT_APART_ABOVE:  # a second process would take longer to start
+            return Done(entries(todo))
+        return Background(entries_apart, todo, words)
 
     @event_priority(50)  # before Material's search plugin writes its index
     def _add_search_entries(self, config: MkDocsConfig) -> None:
         if self.search is not None:
             search = _search_plugin(config)
             assert search is not None
-            search.search_index.entries.extend(self.search.result())
+            assert self.site is not None and self.entry_cache is not None
+            keys, slots = self.search_slots
+            found = self.entry_cache.merge(
+                keys, slots, self.search.result(), cache_dir(self.site.root)
+            )
+            search.search_index.entries.extend(found)
             self.search = None
 
     @event_priority(-50)  # after Material's search plugin wrote its index
@@ -219,7 +272,27 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             f"隐私检查未通过：以下文件含有完整的身份证号或个人手机号，已删除，构建失败。\n{listing}"
         )
 
-    on_post_build = CombinedEvent(_add_search_entries, _compact_search_index, _privacy_guard)
+    @event_priority(-90)
+    def _forget_pages(self, config: MkDocsConfig) -> None:
+        if self.pages is not None:
+            self.pages.finish()
+
+    on_post_build = CombinedEvent(
+        _add_search_entries, _compact_search_index, _forget_pages, _privacy_guard
+    )
+
+
+def _skip_markdown(page: MkPage) -> None:
+    """What MkDocs' render makes of the empty Markdown of a page written in HTML, without the
+    Markdown instance MkDocs builds for every page (most of its cost per page: 5,832 pages)."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def shared_key(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from generator.core.validate import SiteData
 
@@ -28,11 +29,28 @@ def segmenter_words(site: SiteData) -> list[str]:
     return sorted(words)
 
 
+_taught: set[str] = set()
+
+
 def teach(words: Iterable[str]) -> None:
+    """Add our words to jieba's dictionary (loaded once per process, on first use); the
+    segmentation cache is emptied only when a word is new to it."""
     import jieba
 
-    for word in words:
+    new = set(words) - _taught
+    for word in sorted(new):
         jieba.add_word(word)
+    if new:
+        _taught.update(new)
+        _cut.cache_clear()
+
+
+@lru_cache(maxsize=200_000)
+def _cut(run: str) -> str:
+    """One run of Chinese characters cut into words (the same runs recur across pages)."""
+    import jieba
+
+    return "\u200b".join(jieba.cut(run))
 
 
 def plain_text(body: str) -> str:
@@ -44,12 +62,16 @@ def plain_text(body: str) -> str:
     return html.escape(_SPACE.sub(" ", text).strip(), quote=False)
 
 
+def title_text(title: str) -> str:
+    """A title given as HTML, as the search shows it (escaped text)."""
+    return html.escape(html.unescape(title), quote=False)
+
+
 def segment(text: str) -> str:
     """Chinese runs cut into words, joined and surrounded by zero-width spaces (as Material)."""
-    import jieba
 
     def cut(match: re.Match[str]) -> str:
-        return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
+        return "\u200b" + _cut(match.group(0)) + "\u200b"
 
     return _HAN.sub(cut, text).strip("\u200b")
 
@@ -64,7 +86,7 @@ def entries(pages: list[IndexedPage]) -> list[dict[str, str | bool]]:
     return [
         {
             "location": location,
-            "title": segment(html.escape(html.unescape(title), quote=False)),
+            "title": segment(title_text(title)),
             "text": segment(plain_text(body)),
             **({"example": True} if example else {}),
         }
