@@ -52,7 +52,7 @@ def test_rebuilds_give_the_same_index_and_follow_an_edit(tmp_path: Path) -> None
 
 
 def test_an_entry_that_is_not_the_pages_text_is_made_again(tmp_path: Path) -> None:
-    page = ("projects/x/", "标题", "<h1>标题</h1><p>金秋助学的正文</p>")
+    page = ("projects/x/", "标题", "<h1>标题</h1><p>金秋助学的正文</p>", False)
     cache = EntryCache()
     keys, slots, todo = cache.split([page], ["金秋助学"])
     assert slots == [None] and todo == [page]
@@ -62,6 +62,9 @@ def test_an_entry_that_is_not_the_pages_text_is_made_again(tmp_path: Path) -> No
     again.load(tmp_path)
     _, slots, todo = again.split([page], ["金秋助学"])
     assert todo == [] and slots == entries([page])
+    example = (*page[:3], True)  # the same text marked as example data is another entry
+    _, slots, todo = again.split([example], ["金秋助学"])
+    assert slots == [None] and todo == [example]
 
     poisoned = EntryCache()
     file = tmp_path / "search-entries.json"
