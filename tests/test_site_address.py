@@ -178,7 +178,7 @@ def campaign(**values: str) -> Campaign:
         "printed": "2012-07-03",
         "deadline": "2012-07-15",
         "submit_to": "生活保障部",
-        "contact": {"office": "生活保障部"},
+        "contact": {"office": "生活保障部", "phone": "82610421"},
         "target": 5800,
         "attachments": ["登记表"],
     }

@@ -104,7 +104,7 @@ INTENTS: tuple[Intent, ...] = (
         _words("名额 指标 人数 多少人 分配 进度 满了 名额分配 完成 5800"),
     ),
     Intent(
-        "unions/index.md",
+        urls.UNIONS,
         "各工会",
         "19 个区市县、开放先导区和产业工会",
         _words("哪个工会 所属工会 上级工会 区总工会 总工会 各工会 工会名单 我的工会 哪个区"),
@@ -128,13 +128,13 @@ INTENTS: tuple[Intent, ...] = (
         _words("一助一 结对 困难职工 困难家庭 帮扶对象 对子"),
     ),
     Intent(
-        "projects/index.md",
+        urls.first_page(urls.PROJECTS),
         "服务项目",
-        "经市总工会审核同意实施的服务项目",
+        "各工会承接的志愿服务项目（标有“示例”的不是真实项目）",
         _words("项目 服务项目 活动 申报项目 上报项目 项目申报"),
     ),
     Intent(
-        "recognitions/index.md",
+        urls.first_page(urls.RECOGNITIONS),
         "表彰",
         "受表彰的志愿者和集体",
         _words("表彰 奖励 先进 优秀 评选 荣誉 好人好事"),
