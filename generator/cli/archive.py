@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,41 @@ from generator.core import outputs
 
 from .errors import Failed, loaded
 from .options import out_option, source_options
+
+if TYPE_CHECKING:
+    from generator.core.validate import SiteData
+
+
+def start_archive(
+    data_dir: Path,
+    out: Path,
+    sheet: str | None,
+    file: Path | None,
+    credentials: Path | None,
+    why: str | None = None,
+) -> tuple[Path, bytes, SiteData]:
+    """What every command writing full personal numbers outside the project checks first:
+    the data folder, `out` (never inside the project, site/ or a git work tree; `why` says what
+    the files hold), the source and its credentials, the intake key; then the project's data.
+    (project root, key, site) or the command ends in one Chinese line."""
+    from generator.paperwork import archive
+    from intake.errors import IntakeError
+    from intake.session import check_credentials, check_source, hmac_key
+
+    root = data_dir.resolve().parent
+    if data_dir.name != "data" or not data_dir.is_dir():
+        raise Failed(f"数据目录 {data_dir} 不存在或不是名为 data 的文件夹")
+    said = archive.refusal(out, root) if why is None else archive.refusal(out, root, why)
+    refused = said or outputs.refusal("--out", out, root, directory=True)
+    if refused:
+        raise Failed(refused)
+    try:
+        check_source(sheet, file)
+        check_credentials(credentials, root)
+        key = hmac_key()
+    except IntakeError as exc:
+        raise Failed(str(exc)) from None
+    return root, key, loaded(root)
 
 
 @click.command()
@@ -40,21 +76,9 @@ def roster(
     from intake.columns import Mapping
     from intake.details import source_rows
     from intake.errors import IntakeError
-    from intake.session import check_credentials, check_source, hmac_key, open_table, shaped
+    from intake.session import open_table, shaped
 
-    root = data_dir.resolve().parent
-    if data_dir.name != "data" or not data_dir.is_dir():
-        raise Failed(f"数据目录 {data_dir} 不存在或不是名为 data 的文件夹")
-    refused = archive.refusal(out, root) or outputs.refusal("--out", out, root, directory=True)
-    if refused:
-        raise Failed(refused)
-    try:
-        check_source(sheet, file)
-        check_credentials(credentials, root)
-        key = hmac_key()
-    except IntakeError as exc:
-        raise Failed(str(exc)) from None
-    site = loaded(root)
+    _root, key, site = start_archive(data_dir, out, sheet, file, credentials)
     union = site.unions.get(union_id)
     if union is None:
         raise Failed(f"未知的工会 “{union_id}”（可选：{'、'.join(site.unions)}）")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from generator.core import outputs
 from generator.core.records import Registration
 
-from .errors import Failed, loaded
+from .archive import start_archive
+from .errors import Failed
 from .options import day, source_options
 
 
@@ -69,23 +69,11 @@ def certificate(
     from intake.columns import Mapping
     from intake.details import source_rows
     from intake.errors import IntakeError
-    from intake.session import check_credentials, check_source, hmac_key, open_table, shaped
+    from intake.session import open_table, shaped
 
-    root = data_dir.resolve().parent
-    if data_dir.name != "data" or not data_dir.is_dir():
-        raise Failed(f"数据目录 {data_dir} 不存在或不是名为 data 的文件夹")
-    refused = archive.refusal(out, root, "志愿服务记录证明含完整身份证号") or outputs.refusal(
-        "--out", out, root, directory=True
+    root, key, site = start_archive(
+        data_dir, out, sheet, file, credentials, "志愿服务记录证明含完整身份证号"
     )
-    if refused:
-        raise Failed(refused)
-    try:
-        check_source(sheet, file)
-        check_credentials(credentials, root)
-        key = hmac_key()
-    except IntakeError as exc:
-        raise Failed(str(exc)) from None
-    site = loaded(root)
     issuer = site.campaign.certificates
     if issuer is None:
         raise Failed(
