@@ -64,9 +64,11 @@ class FaultHandler(BaseHTTPRequestHandler):
 
 class LoopbackServer:
     """`with Server() as server:`; `server.url` goes into the API's *_API_URL variable.
-    Subclasses set `handler` and pass the state (with `faults`, `log` and `lock`)."""
+    Subclasses set `handler` (a request handler class reading its `state` attribute) and pass
+    the state: the 金数据 and 问卷星 stand-ins a FaultHandler's (with `faults`, `log` and
+    `lock`), the Sheets stand-in its own."""
 
-    handler: type[FaultHandler]
+    handler: type[BaseHTTPRequestHandler]
 
     def __init__(self, state: Any) -> None:
         self.state = state

@@ -13,9 +13,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.loopback import LoopbackServer
 
 ERROR_STATUS = {
     400: "INVALID_ARGUMENT",
@@ -214,26 +216,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"spreadsheetId": match.group(1), "totalUpdatedCells": updated})
 
 
-class SheetsServer:
+class SheetsServer(LoopbackServer):
     """Start with `with SheetsServer() as server:`; `server.url` goes into SHEETS_API_URL."""
 
-    def __init__(self) -> None:
-        self.state = SheetsState()
-        handler = type("Handler", (_Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    handler = _Handler
+    state: SheetsState
 
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def __init__(self) -> None:
+        super().__init__(SheetsState())
 
     def __enter__(self) -> SheetsServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        return super().__enter__()  # type: ignore[no-any-return]
