@@ -57,7 +57,7 @@ def generate(out: Path, root: Path, tool: str) -> None:
     """不经 MkDocs 生成网站的全部页面和文件（供其他静态网站工具使用）。"""
     from generator.site.pipeline import build_date, cache_dir
     from generator.site.pipeline import generate as write_all
-    from generator.site.zensical import source_relative, zensical_config
+    from generator.site.zensical import source_relative, write_assets, zensical_config
 
     root = root.resolve()
     refused = outputs.refusal("--out", out, root, directory=True)
@@ -75,6 +75,7 @@ def generate(out: Path, root: Path, tool: str) -> None:
                         uri = file.relative_to(docs).as_posix()
                         text = file.read_text(encoding="utf-8")
                         file.write_text(source_relative(text, uri), encoding="utf-8")
+                written += write_assets(docs)
                 (out / "mkdocs.yml").write_text(
                     zensical_config(root / "mkdocs.yml"), encoding="utf-8"
                 )

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator.site.render import TEMPLATES
+
+SEARCH_ZH = "assets/zensical-search-zh.js"
+"""Zensical's search dialog in Chinese: its 0.0.73 bundle has the dialog's strings in English
+(site_templates/zensical/search-zh.js says how it puts Zensical's own Chinese ones there)."""
 
 _ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 _OTHER = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
@@ -48,10 +55,18 @@ def _split(link: str) -> tuple[str, str, str]:
     return link, "", ""
 
 
+def write_assets(docs: Path) -> list[Path]:
+    """The files only the Zensical build has, written into its docs folder."""
+    dest = docs / SEARCH_ZH
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(TEMPLATES / "zensical" / "search-zh.js", dest)
+    return [dest]
+
+
 def zensical_config(mkdocs_yml: Path) -> str:
     """The project's mkdocs.yml as Zensical builds it: docs in docs/, our plugin and its watch
-    list left out (the pages are already generated), and no theme override (it calls the
-    plugin's macros; Zensical's own templates are used)."""
+    list left out (the pages are already generated), no theme override (it calls the plugin's
+    macros; Zensical's own templates are used), and its search dialog put in Chinese."""
     config: dict[str, Any] = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
@@ -61,4 +76,6 @@ def zensical_config(mkdocs_yml: Path) -> str:
     theme = config.get("theme")
     if isinstance(theme, dict):
         theme.pop("custom_dir", None)
+    scripts = list(config.get("extra_javascript") or [])
+    config["extra_javascript"] = [*scripts, SEARCH_ZH] if SEARCH_ZH not in scripts else scripts
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
