@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.site.zensical import source_relative, zensical_config
+from generator.site.zensical import SEARCH_ZH, source_relative, write_assets, zensical_config
 
 from .conftest import ROOT
 
@@ -48,6 +48,16 @@ def test_the_configuration_leaves_our_plugin_out() -> None:
     assert "volunteers" not in str(config["plugins"])
     assert {"search": {"lang": "zh"}} in config["plugins"]
     assert config["theme"]["language"] == "zh"
+
+
+def test_the_search_dialog_script_is_written_and_added(tmp_path: Path) -> None:
+    config = yaml.safe_load(zensical_config(ROOT / "mkdocs.yml"))
+    mkdocs = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["extra_javascript"] == [*mkdocs["extra_javascript"], SEARCH_ZH]
+    (written,) = write_assets(tmp_path / "docs")
+    assert written == tmp_path / "docs" / SEARCH_ZH
+    script = written.read_text(encoding="utf-8")
+    assert "search.result.other" in script and "个符合条件的结果" in script
 
 
 def test_a_pinned_zensical_builds_it_in_make_test() -> None:
