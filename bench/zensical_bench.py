@@ -43,7 +43,7 @@ def _zensical_rows(ctx: Context, which: str) -> list[Row]:
             not broken,
         ),
         Row(
-            f"{which} scale: volunteers scan of Zensical's site",
+            f"{which} scale: volunteers scan of Zensical's site ({scan.cpu_s:.1f} CPU s)",
             "passed" if scan.code == 0 else "findings",
             "passed",
             scan.code == 0,
