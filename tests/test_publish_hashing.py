@@ -69,9 +69,9 @@ def endpoint() -> Iterator[str]:
 
 def publish(site: Path, endpoint: str, bucket: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    to = ("--to", f"s3://{bucket}", "--endpoint", endpoint)
     return subprocess.run(
-        [str(VOLUNTEERS), "publish", "--site", str(site), "--to", f"s3://{bucket}"]
-        + ["--endpoint", endpoint, "--delete"],
+        [str(VOLUNTEERS), "publish", "--site", str(site), *to, "--delete"],
         capture_output=True,
         text=True,
         env={**env, **CREDENTIALS},
