@@ -114,7 +114,7 @@ class LocalFile:
 def hash_file(source: Path | str) -> tuple[int, str, str]:
     """A file's size, its MD5 and the ETag of its upload, reading it once. A file of one part
     (nearly all of them) is read whole in one call and hashed once: its MD5 is its ETag."""
-    with open(source, "rb", buffering=0) as file:
+    with open(source, "rb") as file:
         if os.fstat(file.fileno()).st_size <= PART_SIZE:
             data = file.read()
             if len(data) <= PART_SIZE:  # not grown since: one part
