@@ -50,9 +50,6 @@ def publish(site_dir: Path, to: str, endpoint: str | None, delete: bool, dry_run
 
     只上传有变化的文件（按 MD5 比较），并为每个文件设置正确的类型和缓存时间。访问密钥只从环境变量
     AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY（或 AWS_PROFILE 指定的配置）读取。"""
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
     from generator.staff.publish import PublishError, connect, execute, prepare
 
     try:
@@ -61,6 +58,9 @@ def publish(site_dir: Path, to: str, endpoint: str | None, delete: bool, dry_run
         if dry_run or not work.upload:
             summary = execute(target, work, dry_run)
         else:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
             columns = ("上传", BarColumn(), DownloadColumn(), TimeRemainingColumn())
             console = Console(stderr=True)
             with Progress(*columns, console=console, transient=True) as progress:

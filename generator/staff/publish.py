@@ -23,10 +23,23 @@ from boto3.s3.transfer import TransferConfig
 from botocore import exceptions as boto
 from botocore.config import Config
 
-from .siteplan import PART_SIZE, LocalFile, Plan, Remote, local_file, parse_target, plan, site_files
+from .siteplan import (
+    PART_SIZE,
+    LocalFile,
+    Plan,
+    Remote,
+    local_files,
+    parse_target,
+    plan,
+    site_files,
+)
 
 WORKERS = 8
 """Uploads (and hashing) at once: enough to hide the round trips, few enough for a small uplink."""
+
+HASH_BATCH = 200
+"""Files hashed by one task of the pool (the site's pages are small: a task each would cost more
+in the pool's bookkeeping than in hashing)."""
 
 LIST_RANGE = 1000
 """Objects listed by one chain of requests; ranges are listed side by side."""
@@ -139,15 +152,15 @@ def prepare(site_dir: Path, target: Target, delete: bool) -> Plan:
     """Hash the site (in parallel) and list the bucket: what to upload, keep and delete."""
     if not site_dir.is_dir():
         raise PublishError(f"网站目录 {site_dir} 不存在：请先构建网站（make build）")
-    sources = site_files(site_dir)
-    if not sources:
+    paths = site_files(site_dir)
+    if not paths:
         raise PublishError(f"网站目录 {site_dir} 是空的：请先构建网站（make build）")
+    batches = [paths[start : start + HASH_BATCH] for start in range(0, len(paths), HASH_BATCH)]
     with ThreadPoolExecutor(WORKERS) as pool:
-        hashed = pool.map(lambda source: local_file(site_dir, source), sources)
+        hashed = pool.map(lambda batch: local_files(site_dir, batch), batches)
         with translated(target.bucket, target.endpoint):
-            keys = [target.prefix + s.relative_to(site_dir).as_posix() for s in sources]
-            remote = remote_objects(target, keys)
-        local = list(hashed)
+            remote = remote_objects(target, [target.prefix + path for path in paths])
+        local = [file for batch in hashed for file in batch]
     result = plan(local, remote, target.prefix, delete)
     if result.uncertain:
         with translated(target.bucket, target.endpoint), ThreadPoolExecutor(WORKERS) as pool:
@@ -188,7 +201,7 @@ def _upload(target: Target, file: LocalFile, advance: Callable[[int], None] | No
             multipart_threshold=PART_SIZE + 1, multipart_chunksize=PART_SIZE, use_threads=False
         )
         target.client.upload_file(
-            str(file.source),
+            file.source,
             target.bucket,
             target.prefix + file.path,
             ExtraArgs=extra,
@@ -196,7 +209,8 @@ def _upload(target: Target, file: LocalFile, advance: Callable[[int], None] | No
             Callback=advance,
         )
         return
-    body = file.source.read_bytes()
+    with open(file.source, "rb") as source:
+        body = source.read()
     target.client.put_object(
         Bucket=target.bucket,
         Key=target.prefix + file.path,
