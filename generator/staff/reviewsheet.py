@@ -1,35 +1,31 @@
 """The review sheet: one row per registration waiting at a level, for clerks who sign in Excel or
-WPS. Written with openpyxl (locked read-only columns, a dropdown, print set-up) and a hidden keyed
-checksum per row, so that an accidental edit of a read-only cell is found when it comes back."""
+WPS, with a hidden keyed checksum per row, so that an accidental edit of a read-only cell is
+found when it comes back. Its layout, key and rows are here; reviewsheet_book.py writes the file
+(locked read-only columns, a dropdown, print set-up)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import os
 import secrets
 import unicodedata
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.core import loader, safefile
 from generator.core.errors import DataErrors
 from generator.core.identity import find_personal_numbers, may_hold_personal_number
 from generator.core.records import Opinion, OpinionLevel, Registration
-from generator.core.review import AGREE, DISAGREE, ORDER
+from generator.core.review import ORDER, waiting_level
+from generator.core.worker import Background
 from generator.core.writer import write_atomic
 
-from .actions import StaffError
-from .batch import waiting
+from . import batch
+from .actions import StaffError, check_id
 
 FORMAT = "1"
 """The sheet's layout version, in its checksums: a sheet of another layout never imports."""
@@ -153,6 +149,16 @@ def row_cells(record: Registration, level: OpinionLevel, names: Names) -> list[s
     ]
 
 
+@dataclass(frozen=True)
+class Line:
+    """One record's row: its read-only cells (in column order), 签署单位 filled in where the
+    exporter knows it ("" otherwise), and the keyed checksum of the read-only cells."""
+
+    cells: list[str]
+    office: str
+    check: str
+
+
 def _squeeze(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -178,130 +184,68 @@ def export(
     if union is not None and union not in known.unions:
         raise StaffError(f"未知的工会 “{union}”（见 data/unions.yml）")
     key = sheet_key(root, create=True)
-    records = [loaded.record for loaded in waiting(root, level, union)]
-    if unit:
-        wanted = _squeeze(unit)
-        records = [r for r in records if wanted in _squeeze(r.employer or "")]
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    heads = columns(level)
-    fixed = len(read_only(level))
-    last = get_column_letter(len(heads))
-    thin = Side(style="thin", color="999999")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    ws.cell(TITLE_ROW, 1, title(level, union, unit, known, today)).font = Font(bold=True, size=14)
-    ws.row_dimensions[TITLE_ROW].height = 26
-    head_fill = PatternFill("solid", fgColor="D9D9D9")
-    for col, head in enumerate(heads, start=1):
-        cell = ws.cell(HEADER_ROW, col, head)
-        cell.font, cell.border, cell.fill = Font(bold=True), box, head_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = WIDTHS.get(head, OPINION_WIDTH)
-    ws.column_dimensions[last].hidden = True
-    # The columns to fill are open (unlocked) by their column's style, so their empty cells
-    # need not be written one by one (a third of the file, and of the time, at 5,800 rows).
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    for i, head in enumerate(FILL):
-        column = ws.column_dimensions[get_column_letter(fixed + 1 + i)]
-        column.protection, column.fill, column.border = Protection(locked=False), fill, box
-        column.number_format = "yyyy-mm-dd" if head == "签署日期" else "@"
-    # A style set on each of 80,000 cells costs seconds (openpyxl hashes it every time): each
-    # kind of cell is styled once, and its style indices copied to the others.
-    proto = _prototypes(wb, box, fill)
-    text_cells: list[str] = []
-    for n, record in enumerate(records):
-        row = FIRST_ROW + n
+    lines = _gather(root, level, union, unit, known, key)
+    from .reviewsheet_book import meta_rows, workbook  # it builds on this module's layout
+
+    _guard([cell for line in lines for cell in line.cells])
+    heading = title(level, union, unit, known, today)
+    book = workbook(level, heading, lines, meta_rows(level, union, key_id(key), today))
+    return book, len(lines)
+
+
+SHARE = 0.6
+"""The part of the files this process reads when a second one reads the rest: the second first
+spends about half a second importing, this one then a fifth of a second loading openpyxl (5,800
+files: each process then waits least for the other)."""
+
+
+def _gather(
+    root: Path, level: OpinionLevel, union: str | None, unit: str | None, known: Names, key: bytes
+) -> list[Line]:
+    """The rows of every record waiting at `level` (of `union`, at `unit`), in file order; past
+    batch.PARALLEL_ABOVE files, the later part is read in a second process."""
+    if union is not None:
+        check_id(union, "工会标识")
+    paths = list(batch.registration_paths(root, union).values())
+    if len(paths) <= batch.PARALLEL_ABOVE:
+        parts = [lines_of(paths, root, level, unit, known, key)]
+    else:
+        split = int(len(paths) * SHARE)
+        other = Background(lines_of, paths[split:], root, level, unit, known, key)
+        mine = lines_of(paths[:split], root, level, unit, known, key)
+        import_module(".reviewsheet_book", __package__)  # openpyxl loads while the other reads
+        parts = [mine, other.result()]
+    for _, problem in parts:
+        if problem:
+            raise StaffError(problem)
+    return [line for lines, _ in parts for line in lines]
+
+
+def lines_of(
+    paths: list[Path],
+    root: Path,
+    level: OpinionLevel,
+    unit: str | None,
+    known: Names,
+    key: bytes,
+) -> tuple[list[Line], str | None]:
+    """The rows of the records among `paths` that wait at `level` (and whose employer holds
+    `unit`), or the first file that cannot be read (in a second process: no exception)."""
+    wanted = _squeeze(unit) if unit else None
+    lines: list[Line] = []
+    for path in paths:
+        try:
+            record = batch.load(path, root).record
+        except StaffError as exc:
+            return lines, str(exc)
+        if waiting_level(record) != level:
+            continue
+        if wanted is not None and wanted not in _squeeze(record.employer or ""):
+            continue
         cells = row_cells(record, level, known)
-        text_cells += cells
-        for col, value in enumerate(cells, start=1):
-            ws.cell(row, col, value)._style = copy(proto["fixed"])
-        if office := prefilled_office(level, record.union, known):
-            ws.cell(row, fixed + 2, office)._style = copy(proto["open"])
-        ws.cell(row, len(heads), checksum(key, level, cells))._style = copy(proto["check"])
-    _guard(text_cells)
-    end = FIRST_ROW + max(len(records), 1) - 1
-    opinion_col = get_column_letter(fixed + 1)
-    choice = DataValidation(
-        type="list",
-        formula1=f'"{AGREE},{DISAGREE}"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="意见",
-        error=f"请从下拉列表中选择：{AGREE} 或 {DISAGREE}",
-        showInputMessage=True,
-        promptTitle="意见",
-        prompt=f"选择 {AGREE} 或 {DISAGREE}；暂不签署的留空",
-    )
-    choice.add(f"{opinion_col}{FIRST_ROW}:{opinion_col}{end}")
-    ws.add_data_validation(choice)
-    ws.freeze_panes = ws.cell(FIRST_ROW, 3)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(heads) - 1)}{end}"
-    ws.protection.sheet = True  # no password: it prevents accidents, not attackers
-    ws.protection.autoFilter = False
-    ws.protection.formatRows = False
-    _print_setup(ws)
-    _meta(wb.create_sheet(META), level, union, key, today)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), len(records)
-
-
-def _prototypes(wb: Workbook, box: Border, fill: PatternFill) -> dict[str, Any]:
-    """The style (openpyxl's array of indices) of each kind of cell, made on a scratch sheet."""
-    unlocked = Protection(locked=False)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    kinds: dict[str, dict[str, Any]] = {
-        # Long text wraps inside its cell instead of running over the columns to fill.
-        "fixed": {"number_format": "@", "border": box, "alignment": wrap},
-        "open": {"number_format": "@", "border": box, "fill": fill, "protection": unlocked},
-        "date": {
-            "number_format": "yyyy-mm-dd",
-            "border": box,
-            "fill": fill,
-            "protection": unlocked,
-        },
-        "check": {"number_format": "@"},
-    }
-    scratch = wb.create_sheet("scratch")
-    out = {}
-    for column, (name, attributes) in enumerate(kinds.items(), start=1):
-        cell = scratch.cell(1, column)
-        for attribute, value in attributes.items():
-            setattr(cell, attribute, value)
-        out[name] = copy(cell._style)
-    wb.remove(scratch)
-    return out
-
-
-def _print_setup(ws: Any) -> None:
-    """A4 landscape, one page wide, the title and header rows on every page, pages numbered."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def _meta(ws: Any, level: OpinionLevel, union: str | None, key: bytes, today: date) -> None:
-    """What the import needs besides the rows; hidden and protected (an accident, not a lock)."""
-    for row in (
-        ("format", FORMAT),
-        ("level", level.value),
-        ("key", key_id(key)),
-        ("exported", today.isoformat()),
-        ("union", union or ""),
-    ):
-        ws.append(row)
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+        office = prefilled_office(level, record.union, known)
+        lines.append(Line(cells, office, checksum(key, level, cells)))
+    return lines, None
 
 
 def _guard(cells: list[str]) -> None:
