@@ -65,6 +65,7 @@ class Store:
         self._lock: int | None = None
         self.staging: Path | None = None
         self.staged: list[Path] = []
+        self.made: set[Path] = set()
 
     def __enter__(self) -> Store:
         self.acquire()
@@ -108,9 +109,15 @@ class Store:
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.data_dir))
         target = self.staging / relative
         with faults.naming(target):
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             target.write_text(text, encoding="utf-8")
         self.staged.append(relative)
+
+    def _folder(self, folder: Path) -> None:
+        """mkdir -p, once per folder and run (a run writes thousands of files into a few)."""
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
 
     def exists(self, relative: Path) -> bool:
         return (self.data_dir / relative).exists()
@@ -122,7 +129,7 @@ class Store:
         done = []
         for relative in self.staged:
             target = self.data_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             os.replace(self.staging / relative, target)
             faults.note_written(target)
             done.append(relative)
@@ -132,6 +139,7 @@ class Store:
     def discard(self) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+            self.made = {f for f in self.made if not f.is_relative_to(self.staging)}
             self.staging = None
 
 
