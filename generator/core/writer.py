@@ -127,12 +127,21 @@ def _mapping(data: dict[Any, Any], first: str, indent: str, out: list[str], seen
         raise _Unwritten
     lead = first or indent
     for key, value in data.items():
-        if type(key) is not str or len(key) > 64 or key in _YAML11_WORDS:
-            raise _Unwritten
-        if not _PLAIN_KEY.match(key):
-            raise _Unwritten
-        _value(value, f"{lead}{key}:", indent, out, seen)
+        if key not in _KEYS_SEEN:
+            if type(key) is not str or len(key) > 64 or key in _YAML11_WORDS:
+                raise _Unwritten
+            if not _PLAIN_KEY.match(key):
+                raise _Unwritten
+            _KEYS_SEEN.add(key)
+        if type(value) is str and len(value) <= _LONGEST and _AS_IS.fullmatch(value):
+            out.append(f"{lead}{key}: {_quoted(value)}")  # most values: _value's first case
+        else:
+            _value(value, f"{lead}{key}:", indent, out, seen)
         lead = indent
+
+
+_KEYS_SEEN: set[str] = set()
+"""Keys already found plain (a record's field names), checked once per process."""
 
 
 def _value(value: Any, head: str, indent: str, out: list[str], seen: set[int]) -> None:
