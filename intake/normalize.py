@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -45,11 +46,13 @@ def clean_fully(value: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def header_key(value: str) -> str:
     """How header cells are compared: cleaned, every space removed (`姓  名` = `姓名`)."""
     return _SPACES.sub("", clean(value))
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def lookup_key(value: str) -> str:
     """How names are compared: header_key without quotes and brackets, lower case."""
     return re.sub(r"[“”\"'‘’「」『』《》()（）]", "", header_key(value)).lower()
@@ -64,6 +67,7 @@ _NEGATIVE = re.compile(r"不|否|拒绝|^(?:no|n|false|0)$", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(r"^(?:是|是的|对|好|可以|确认|yes|y|true|1|✓|√|☑|✔)$|同意", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def affirmative(value: str) -> bool:
     """同意 / 是 / 我已阅读并同意…: yes; empty, 不同意, 否, no: no."""
     text = header_key(value)
@@ -124,6 +128,7 @@ def parse_date(value: str) -> date | None:
     return stamp.date() if stamp and stamp.time() == datetime.min.time() else None
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def parse_month(value: str) -> str | None:
     """参加工作时间 as YYYY-MM (or YYYY): 1998年7月, 1998.07, 1998-7, 199807, 1998."""
     text = header_key(value)
