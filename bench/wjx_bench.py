@@ -1,4 +1,4 @@
-"""Budgets of issue 12: a 问卷星-shaped XLSX of 10,000 rows imported in ≤ 10 s with memory flat in
+"""Budgets of issue 12: a 问卷星-shaped XLSX of 10,000 rows imported in ≤ 10 CPU s with memory flat in
 the row count (peak RSS at 2,000 and at 10,000 rows), and export-profile detection in ≤ 50 ms.
 
 Self-contained: `rows()` gives bench/run.py's table rows; alone:
@@ -25,7 +25,9 @@ if str(ROOT) not in sys.path:
 
 from bench.intake_bench import UNIONS, person  # noqa: E402
 
-BUDGET_SECONDS = 10.0
+BUDGET_CPU_SECONDS = 10.0
+"""Issue 12's "≤ 10 s", counted in CPU seconds of the intake process (issue 18: a budget that
+holds on a busy machine); its wall time is reported beside, for information."""
 BUDGET_DETECT_MS = 50.0
 FLAT_KB_PER_ROW = 2.0
 """Rows are streamed, never held: what grows is what must (the keyed hash and the file path kept
@@ -169,10 +171,10 @@ def rows(count: int = 10_000) -> list[tuple[str, str, str, bool | None]]:
     detect_ms = detection_ms()
     return [
         (
-            f"问卷星 XLSX intake, {count:,} rows (CPU {large['cpu']:.1f} s)",
-            f"{large['seconds']:.1f} s",
-            f"≤ {BUDGET_SECONDS:.0f} s",
-            large["seconds"] <= BUDGET_SECONDS * count / 10_000,
+            f"问卷星 XLSX intake, {count:,} rows (wall {large['seconds']:.1f} s, for information)",
+            f"{large['cpu']:.1f} CPU s",
+            f"≤ {BUDGET_CPU_SECONDS:.0f} CPU s",
+            large["cpu"] <= BUDGET_CPU_SECONDS * count / 10_000,
         ),
         (
             f"… peak RSS at {SMALL_ROWS:,} → {count:,} rows",

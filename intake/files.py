@@ -188,6 +188,9 @@ def cell_text(value: Any) -> str:
 
 
 def _xlsx(path: Path, worksheet: str | None) -> Table:
+    """The header now, the rows from the same reading of the workbook (its shared strings are
+    read once); the file stays open until the rows are read or the table is dropped."""
+
     def records() -> Generator[Row, None, None]:
         with opened(path) as handle:
             read = xls_sheet if path.suffix.lower() == ".xls" else read_sheet
@@ -195,13 +198,7 @@ def _xlsx(path: Path, worksheet: str | None) -> Table:
 
     reader = records()
     first = next(reader, None)
-    reader.close()
     if first is None or first[0] != 1 or not any(first[1]):
+        reader.close()
         raise IntakeError(f"文件 {path.name} 是空的（第 1 行应为表头）")
-
-    def rows() -> Iterator[Row]:
-        lines = records()
-        next(lines, None)
-        yield from lines
-
-    return Table(first[1], rows(), f"文件 {path.name}")
+    return Table(first[1], reader, f"文件 {path.name}")

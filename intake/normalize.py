@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -21,20 +22,37 @@ def nfkc(value: str) -> str:
     return _NOT_CJK_PUNCTUATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
 
 
+_SETTLED = "!-~\u00b7\u2018\u2019\u201c\u201d\u2500-\u257f\u3001\u3002\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_TIDY = re.compile(f"[{_SETTLED}]+(?: +[{_SETTLED}]+)*")
+"""Text that clean() gives back unchanged, as most answers are: one line of printable ASCII,
+CJK ideographs (no compatibility forms), · ‘’ “” 、 。, box drawing (问卷星's ┋) and the
+full-width punctuation kept, with spaces only between them (tests/test_intake_clean.py checks
+every such character against the full clean-up)."""
+
+
 def clean(value: str) -> str:
     """NFKC (but not of Chinese punctuation), zero-width and control characters removed, line ends
     unified, trimmed."""
+    if _TIDY.fullmatch(value):
+        return value
+    return clean_fully(value)
+
+
+def clean_fully(value: str) -> str:
+    """clean() without its shortcut for text already clean."""
     text = nfkc(value)
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub(" ", text)
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def header_key(value: str) -> str:
     """How header cells are compared: cleaned, every space removed (`姓  名` = `姓名`)."""
     return _SPACES.sub("", clean(value))
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def lookup_key(value: str) -> str:
     """How names are compared: header_key without quotes and brackets, lower case."""
     return re.sub(r"[“”\"'‘’「」『』《》()（）]", "", header_key(value)).lower()
@@ -49,6 +67,7 @@ _NEGATIVE = re.compile(r"不|否|拒绝|^(?:no|n|false|0)$", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(r"^(?:是|是的|对|好|可以|确认|yes|y|true|1|✓|√|☑|✔)$|同意", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def affirmative(value: str) -> bool:
     """同意 / 是 / 我已阅读并同意…: yes; empty, 不同意, 否, no: no."""
     text = header_key(value)
@@ -109,6 +128,7 @@ def parse_date(value: str) -> date | None:
     return stamp.date() if stamp and stamp.time() == datetime.min.time() else None
 
 
+@lru_cache(maxsize=4096)  # pure, and the same few answers come back row after row
 def parse_month(value: str) -> str | None:
     """参加工作时间 as YYYY-MM (or YYYY): 1998年7月, 1998.07, 1998-7, 199807, 1998."""
     text = header_key(value)

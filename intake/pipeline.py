@@ -106,11 +106,13 @@ def run(
     with Store(data_dir) as store:
         stored = existing_hashes(data_dir, kind)
         seen: dict[str, int] = {}
+        fields = list(layout.index.items())  # as layout.value reads them, looked up once
+        at = layout.status_index
         for number, cells in table.rows:
-            at = layout.status_index
-            if table.sheet is not None and at is not None and at < len(cells) and cells[at]:
+            width = len(cells)
+            if table.sheet is not None and at is not None and at < width and cells[at]:
                 table.sheet.status[number] = cells[at]
-            raw = {name: layout.value(cells, name) for name in layout.index}
+            raw: dict[str, str | None] = {n: cells[i] if i < width else "" for n, i in fields}
             item = convert(number, raw, lookups)
             if item is None:
                 continue

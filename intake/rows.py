@@ -165,7 +165,16 @@ class RowCheck:
         """The parts of the row that exist, each checked alone against the record's schema, and
         every column the record requires reported when empty; the whole record, with the rules
         that join its fields, only once every part exists. A column already reported is not
-        reported twice. Nothing stands in for a missing part."""
+        reported twice. Nothing stands in for a missing part.
+
+        A row with no problem yet is first tried whole: every rule on one field lives in that
+        field's type (intake/fields.py), so a record the model accepts has no part that would be
+        refused alone, and the parts are checked one by one only when it is refused."""
+        if not self.problems:
+            try:
+                return model.model_validate(data)
+            except ValidationError:
+                pass
         for name, info in model.model_fields.items():
             if name in data:
                 for err in field_errors(model, name, data[name]):
