@@ -31,13 +31,14 @@ _AWKWARD = re.compile(
 
 
 def _scalar(text: str | None) -> Any:
-    if text is None or text in _NULLS:
+    if text is None:
         return None
-    if text.startswith('"'):
+    first = text[0]
+    if first == '"':
         return text[1:-1]
-    if text.startswith("["):
+    if first == "[":
         return [_scalar(m.group(0)) for m in _FLOW_ITEM.finditer(text[1:-1])]
-    return text
+    return None if text in _NULLS else text
 
 
 def parse_flat(text: str) -> dict[str, Any] | None:
@@ -70,20 +71,22 @@ def parse_flat(text: str) -> dict[str, Any] | None:
         if not line or line[0] == "#":
             continue
         entry = _ENTRY.fullmatch(line)
-        if entry is not None and (not items or entry.group(1) == indent):
-            indent = entry.group(1)
-            if entry.group(2) is not None:
-                item = {entry.group(2): _scalar(entry.group(3))}
+        if entry is not None:
+            spaces, key, value, scalar, flow, _, _ = entry.groups()
+        if entry is not None and (not items or spaces == indent):
+            indent = spaces
+            if key is not None:
+                item = {key: _scalar(value)}
                 items.append(item)
-            elif entry.group(5) is not None:
+            elif flow is not None:
                 item = None  # nothing may follow a flow mapping but the next entry
-                flow = {k: _scalar(v) for k, v in _FLOW_PAIR.findall(entry.group(5))}
-                if len(flow) != entry.group(5).count(": "):
+                pairs = {k: _scalar(v) for k, v in _FLOW_PAIR.findall(flow)}
+                if len(pairs) != flow.count(": "):
                     return None  # a key given twice (or a colon inside a quoted value)
-                items.append(flow)
+                items.append(pairs)
             else:
                 item = None
-                items.append(_scalar(entry.group(4)))
+                items.append(_scalar(scalar))
             continue
         at = len(indent) + 2
         if item is not None and line.startswith(indent + "  ") and line[at : at + 1] != " ":

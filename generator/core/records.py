@@ -274,14 +274,28 @@ def _exempt(key: str, value: Any) -> bool:
 def _long_texts(data: dict[Any, Any]) -> list[str]:
     """The texts of `data` that the check reads and that could hold a personal number: most
     fields (a name, a date, an enum, a short opinion) are too short to, and are skipped."""
-    out = []
+    out: list[str] = []
     for key, value in data.items():
         if isinstance(value, str):
             if len(value) >= SHORTEST_NUMBER and not _exempt(key, value):
                 out.append(value)
         elif isinstance(value, dict | list) and not _exempt(key, value):
-            out += [t for t in _texts(value) if len(t) >= SHORTEST_NUMBER]
+            _gather(value, out)
     return out
+
+
+def _gather(value: Any, out: list[str]) -> None:
+    """`_texts(value)` of SHORTEST_NUMBER characters or more, into `out`."""
+    if isinstance(value, str):
+        if len(value) >= SHORTEST_NUMBER:
+            out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k != "phone":
+                _gather(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _gather(v, out)
 
 
 def _texts(value: Any) -> list[str]:
