@@ -10,6 +10,7 @@ wall-clock time.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -139,7 +140,8 @@ def main() -> int:
         print(
             f"load + validation, {REGISTRATIONS:,} registrations and {PARTICIPATIONS:,} "
             f"participations: {cpu:.1f} s CPU, {wall:.1f} s wall (budget ≤ {BUDGET_LOAD_S:.0f} s) "
-            f"{'ok' if ok else 'OVER'}"
+            f"{'ok' if ok else 'OVER'}, load average {os.getloadavg()[0]:.1f} (CPU seconds grow "
+            "with it: shared cores run slower)"
         )
         c_cpu, c_wall, lines = certificate_render(root)
         c_ok = c_cpu <= BUDGET_CERTIFICATE_S

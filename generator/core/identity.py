@@ -159,6 +159,11 @@ class PersonalNumber:
         return f"{label} {self.masked}（第 {self.start + 1} 个字符起）"
 
 
+SHORTEST_NUMBER = 11
+"""No text shorter than this holds a personal number: the quick gate needs eleven digits (or
+eleven URL escapes of digits), each at least one character."""
+
+
 def may_hold_personal_number(text: str) -> bool:
     """A quick gate: False means `find_personal_numbers(text)` is certainly empty."""
     return may_hold_digit_run(text)

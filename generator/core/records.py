@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from .identity import find_personal_numbers, may_hold_personal_number
+from .identity import SHORTEST_NUMBER, find_personal_numbers, may_hold_personal_number
 from .models import Contact, LongText, Model, ProjectOrigin, Slug, Text
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
@@ -251,9 +251,9 @@ class _Record(Model):
     def _no_personal_numbers(cls, data: Any) -> Any:
         if isinstance(data, dict):
             # One quick look first: almost no record has eleven digits in a row anywhere. An id
-            # of intake's own shape holds none (tests/test_record_ids.py proves it).
-            texts = (t for k, v in data.items() if not _exempt(k, v) for t in _texts(v))
-            if not may_hold_personal_number("|".join(texts)):
+            # of intake's own shape holds none (tests/test_record_ids.py proves it). Only texts
+            # long enough to hold a number are looked at ("|" joins none into one).
+            if not may_hold_personal_number("|".join(_long_texts(data))):
                 return data
             for key, value in data.items():
                 if not _exempt(key, value) and any(find_personal_numbers(t) for t in _texts(value)):
@@ -269,6 +269,33 @@ def _exempt(key: str, value: Any) -> bool:
     if key == "id" and isinstance(value, str):
         return bool(RECORD_ID.match(value) or FORMER_RECORD_ID.match(value))
     return key in _HASHED
+
+
+def _long_texts(data: dict[Any, Any]) -> list[str]:
+    """The texts of `data` that the check reads and that could hold a personal number: most
+    fields (a name, a date, an enum, a short opinion) are too short to, and are skipped."""
+    out: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, str):
+            if len(value) >= SHORTEST_NUMBER and not _exempt(key, value):
+                out.append(value)
+        elif isinstance(value, dict | list) and not _exempt(key, value):
+            _gather(value, out)
+    return out
+
+
+def _gather(value: Any, out: list[str]) -> None:
+    """`_texts(value)` of SHORTEST_NUMBER characters or more, into `out`."""
+    if isinstance(value, str):
+        if len(value) >= SHORTEST_NUMBER:
+            out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k != "phone":
+                _gather(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _gather(v, out)
 
 
 def _texts(value: Any) -> list[str]:
