@@ -10,3 +10,7 @@ class IntakeError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(redact(message))
+
+
+class SheetsFailure(IntakeError):
+    """The Sheets API did not answer usably within the retries; the caller says what that left."""

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import requests
-from gspread import Client
-from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient, ParamsType
-from gspread.utils import absolute_range_name, rowcol_to_a1
-
-from . import retry
-from .errors import IntakeError
+from .errors import IntakeError, SheetsFailure
 from .retry import DEFAULT_POLICY, RetryPolicy, is_loopback
 
-GOOGLE_ORIGIN = "https://sheets.googleapis.com"
+if TYPE_CHECKING:  # gspread (with google-auth, 0.4 s of imports) only when a Sheet is read
+    from gspread.exceptions import APIError
+
+    from .sheetsclient import SheetsHTTPClient
+
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 Row = tuple[int, list[str]]
 
@@ -44,69 +40,13 @@ class Table:
     sheet: SheetHandle | None = None
 
 
-class SheetsHTTPClient(HTTPClient):
-    """gspread's client with SHEETS_API_URL as origin, a timeout and our own bounded retry.
-
-    gspread 6.2.1's BackOffHTTPClient ignores Retry-After and can recurse ~1,000 times."""
-
-    origin: str | None = None
-    policy: RetryPolicy = DEFAULT_POLICY
-    sleep: Callable[[float], None] = staticmethod(time.sleep)
-
-    def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
-        super().__init__(auth, session)
-        self.started: float | None = None
-        self.reads = 0
-        self.writes = 0
-
-    def request(  # type: ignore[override]
-        self,
-        method: str,
-        endpoint: str,
-        params: Any = None,
-        data: Any = None,
-        json: Any = None,
-        files: Any = None,
-        headers: Any = None,
-    ) -> requests.Response:
-        if self.origin and endpoint.startswith(GOOGLE_ORIGIN):
-            endpoint = self.origin.rstrip("/") + endpoint[len(GOOGLE_ORIGIN) :]
-        if self.started is None:
-            self.started = time.monotonic()
-        args = dict(
-            method=method,
-            url=endpoint,
-            params=params,
-            data=data,
-            json=json,
-            files=files,
-            headers=headers,
-        )
-        response = retry.send(
-            self.session,
-            lambda: args,
-            self.policy,
-            lambda failure, attempt: SheetsFailure(
-                f"Google 表格接口{failure}，已尝试 {attempt} 次仍失败"
-            ),
-            deadline=self.started + self.policy.deadline,
-            sleep=self.sleep,
-        )
-        if not response.ok:
-            raise APIError(response)
-        if method.lower() == "get":
-            self.reads += 1
-        else:
-            self.writes += 1
-        return response
-
-
-class SheetsFailure(IntakeError):
-    """The API did not answer usably within the retries; the caller says what that left."""
-
-
 def sheets_client(credentials: Path | None, policy: RetryPolicy | None = None) -> SheetsHTTPClient:
     """The HTTP client for the Sheets API: SHEETS_API_URL on loopback needs no credentials."""
+    import requests
+    from gspread import Client
+
+    from .sheetsclient import SheetsHTTPClient
+
     origin = os.environ.get("SHEETS_API_URL") or None
     if origin and is_loopback(origin):
         client = Client(None, session=requests.Session(), http_client=SheetsHTTPClient)  # type: ignore[arg-type]
@@ -157,6 +97,10 @@ def open_sheet(
     key: str, worksheet: str | None, credentials: Path | None, status_label: str
 ) -> Table:
     """Two read requests: the spreadsheet's metadata, then the whole worksheet's values."""
+    from gspread.exceptions import APIError
+    from gspread.http_client import ParamsType
+    from gspread.utils import absolute_range_name
+
     http = sheets_client(credentials)
     try:
         meta = http.fetch_sheet_metadata(key)
@@ -189,6 +133,9 @@ def open_sheet(
 
 def write_status(handle: SheetHandle, column: int, label: str, outcomes: dict[int, str]) -> None:
     """All outcomes in one values:batchUpdate, RAW so nothing is read as a formula."""
+    from gspread.exceptions import APIError
+    from gspread.utils import absolute_range_name, rowcol_to_a1
+
     last = max([*outcomes, *handle.status, 1])
     letter = rowcol_to_a1(1, column + 1).rstrip("0123456789")
     cells = [[label]] + [[outcomes.get(r, handle.status.get(r, ""))] for r in range(2, last + 1)]

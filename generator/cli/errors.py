@@ -6,13 +6,15 @@ from __future__ import annotations
 import errno
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from generator.core.errors import DataErrors
 from generator.core.faults import describe, reset
-from generator.core.validate import SiteData, load_site
+
+if TYPE_CHECKING:
+    from generator.core.validate import SiteData
 
 
 class Failed(click.ClickException):
@@ -56,6 +58,8 @@ class Group(click.Group):
 
 def loaded(root: Path) -> SiteData:
     """The project's data, or the command ends listing its errors (fix them first)."""
+    from generator.core.validate import load_site  # 0.5 s of imports: only where data is read
+
     try:
         return load_site(root.resolve())
     except DataErrors as exc:
