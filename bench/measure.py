@@ -217,18 +217,28 @@ def reference_row(name: str, pairs: Pairs, seconds: float | None) -> Row:
     `seconds` (on a quiet machine) as a ratio; CPU and wall seconds of both beside."""
     ratio = pairs.ratio()
     limit = None if seconds is None else reference_budget(seconds)
+    pair = "pair" if len(pairs.ours) == 1 else "pairs"
     beside = (
-        f"{pairs.median('ours'):.1f} CPU s, {pairs.median('ours', 'wall_s'):.1f} s wall; "
-        f"reference {pairs.median('reference'):.1f} CPU s, "
-        f"{pairs.median('reference', 'wall_s'):.1f} s wall ({len(pairs.ours)} pairs)"
+        f"{pairs.median('ours'):.3g} CPU s, {pairs.median('ours', 'wall_s'):.3g} s wall; "
+        f"reference {pairs.median('reference'):.3g} CPU s, "
+        f"{pairs.median('reference', 'wall_s'):.3g} s wall ({len(pairs.ours)} {pair})"
     )
     return Row(
         name,
-        f"×{ratio:.2f} ref",
-        "" if limit is None else f"≤ ×{limit:.2f} ref",
+        f"×{ratio:.3g} ref",
+        "" if limit is None else f"≤ ×{limit:.3g} ref",
         None if limit is None else ratio <= limit,
         beside,
     )
+
+
+def reference_figures(
+    name: str, pairs: Pairs, seconds: float | None
+) -> tuple[str, str, str, bool | None]:
+    """reference_row in the (measure, value, budget, ok) shape of the standalone benches, the
+    CPU and wall seconds in the measure's name."""
+    row = reference_row(name, pairs, seconds)
+    return f"{row.name} ({row.wall})", row.value, row.budget, row.ok
 
 
 def ratio_row(
