@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, field_validator
 
 RECORDS = 3_000
-"""Records per run: about 1.5 CPU seconds on this project's 2-core machine when quiet
-(`REFERENCE_QUIET_S` in bench/measure.py, with how it was calibrated)."""
+"""Records per run: about 3.4 CPU seconds on this project's 2-core machine when quiet
+(`REFERENCE_QUIET_S` in bench/measure.py, with how it was calibrated); about 4.1 at load 15-19."""
 SEED = 2012
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
