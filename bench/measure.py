@@ -178,6 +178,11 @@ def against_reference(
             print(f"  {label}: pair {n + 1}/{rounds} (reference, ours)", flush=True)
         pairs.reference.append(yardstick())
         pairs.ours.append(ours())
+        if label:
+            mine, theirs = pairs.ours[-1].cpu_s, pairs.reference[-1].cpu_s
+            print(
+                f"    ×{mine / max(theirs, 1e-9):.3g} ({mine:.3g} / {theirs:.3g} CPU s)", flush=True
+            )
     return pairs
 
 
