@@ -96,7 +96,7 @@ def intake(ctx: Context) -> list[Row]:
             figures = measure(10_000, next(fresh))
             return Run(figures["cpu_s"], figures["wall_s"], int(figures["peak_mb"] * MB))
 
-        pairs = against_reference(large, min(ctx.rounds, 2), "intake of 10,000 CSV rows")
+        pairs = against_reference(large, ctx.rounds, "intake of 10,000 CSV rows")
     per_row_kb = (pairs.ours[-1].peak_bytes / MB - small["peak_mb"]) * 1024 / 9_000
     return [
         reference_row("intake of 10,000 CSV rows / reference", pairs, BUDGET_CPU_SECONDS),
