@@ -22,13 +22,11 @@ REFERENCE = Path(__file__).resolve().parent / "reference.py"
 REFERENCE_DIGEST = "e4d4d4f012a87ec3d48db9e74b89a8f46c3d728bcc8ed3cf20c9d1f5479af0d4"
 """What bench/reference.py prints: the same work every run (a changed digest means the
 yardstick changed, and every ratio budget must be calibrated again)."""
-REFERENCE_QUIET_S = 3.4
+REFERENCE_QUIET_S = 3.6
 """CPU seconds of one reference run on this project's 2-core machine when quiet: what turns a
-budget of B seconds into the ratio B / REFERENCE_QUIET_S. Calibrated on 2026-11-30 against the
-review sheet's three steps, measured on a quiet machine (load ~1) an hour before with the same
-code: 6.2, 9.8 and 11.2 CPU s, at ×1.72, ×2.91 and ×3.32 the reference in pairs (load 15-19),
-give 3.60, 3.37 and 3.37 s; the reference itself took 3.96-4.17 CPU s at load 14-19 (README,
-"Budgets that hold on a busy machine")."""
+budget of B seconds into the ratio B / REFERENCE_QUIET_S. Calibrated on 2026-11-30 at load
+1.3-1.6: five runs took 3.59-3.67 CPU s (median 3.62); 3.87-4.41 at load 12-19 (README, "Budgets
+that hold on a busy machine")."""
 
 
 @dataclass

@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, field_validator
 
 RECORDS = 3_000
-"""Records per run: about 3.4 CPU seconds on this project's 2-core machine when quiet
+"""Records per run: about 3.6 CPU seconds on this project's 2-core machine when quiet
 (`REFERENCE_QUIET_S` in bench/measure.py, with how it was calibrated); about 4.1 at load 15-19."""
 SEED = 2012
 
