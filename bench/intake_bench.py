@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import resource
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import Row, cpu_row, run  # noqa: E402
+from bench.measure import MB, Row, Run, against_reference, reference_row, run  # noqa: E402
 from bench.registry import Context, entry  # noqa: E402
 from generator.core.identity import check_char  # noqa: E402
 
@@ -89,10 +90,16 @@ def intake(ctx: Context) -> list[Row]:
     print("intake of 10,000 CSV rows …", flush=True)
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
         small = measure(1_000, Path(tmp))
-        large = measure(10_000, Path(tmp))
-    per_row_kb = (large["peak_mb"] - small["peak_mb"]) * 1024 / 9_000
+        fresh = (Path(tmp) / f"large{n}" for n in itertools.count())
+
+        def large() -> Run:
+            figures = measure(10_000, next(fresh))
+            return Run(figures["cpu_s"], figures["wall_s"], int(figures["peak_mb"] * MB))
+
+        pairs = against_reference(large, ctx.rounds, "intake of 10,000 CSV rows")
+    per_row_kb = (pairs.ours[-1].peak_bytes / MB - small["peak_mb"]) * 1024 / 9_000
     return [
-        cpu_row("intake of 10,000 CSV rows", large["cpu_s"], large["wall_s"], BUDGET_CPU_SECONDS),
+        reference_row("intake of 10,000 CSV rows / reference", pairs, BUDGET_CPU_SECONDS),
         Row("… memory growth from 1,000 to 10,000 rows", f"{per_row_kb:.2f} KB a row"),
     ]
 

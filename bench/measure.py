@@ -1,9 +1,11 @@
 """Measuring on a shared machine: CPU seconds of a whole process tree (wall time beside, for
-information), and ratios to a yardstick as the median of interleaved pairs."""
+information), and every budget a ratio to a yardstick timed in the same run (the floor, or the
+fixed reference workload of bench/reference.py) as the median of interleaved pairs."""
 
 from __future__ import annotations
 
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -16,6 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MB = 1024 * 1024
+REFERENCE = Path(__file__).resolve().parent / "reference.py"
+REFERENCE_DIGEST = "e4d4d4f012a87ec3d48db9e74b89a8f46c3d728bcc8ed3cf20c9d1f5479af0d4"
+"""What bench/reference.py prints: the same work every run (a changed digest means the
+yardstick changed, and every ratio budget must be calibrated again)."""
+REFERENCE_QUIET_S = 3.6
+"""CPU seconds of one reference run on this project's 2-core machine when quiet: what turns a
+budget of B seconds into the ratio B / REFERENCE_QUIET_S. Calibrated on 2026-11-30 at load
+1.3-1.6: five runs took 3.59-3.67 CPU s (median 3.62); 3.87-4.41 at load 12-19 (README, "Budgets
+that hold on a busy machine")."""
 
 
 @dataclass
@@ -122,9 +133,71 @@ def interleaved(actions: dict[str, Callable[[], Run]], rounds: int, label: str =
     return result
 
 
+def reference() -> Run:
+    """One run of the reference workload in a new process, measured as ours are."""
+    result = run([sys.executable, str(REFERENCE)])
+    digest = result.stdout.strip()
+    if digest != REFERENCE_DIGEST:
+        sys.exit(f"bench/reference.py did other work than calibrated ({digest[:12]}…)")
+    return result
+
+
+@dataclass
+class Pairs:
+    """Runs of the reference workload and of ours, in pairs: reference, ours, reference, ours."""
+
+    reference: list[Run] = field(default_factory=list)
+    ours: list[Run] = field(default_factory=list)
+
+    def ratio(self, key: str = "cpu_s") -> float:
+        """The median of the per-pair ratios ours / reference: a neighbour that slows one pair
+        moves one ratio, and the median ignores it."""
+        return statistics.median(
+            getattr(o, key) / max(getattr(r, key), 1e-9)
+            for r, o in zip(self.reference, self.ours, strict=True)
+        )
+
+    def median(self, side: str, key: str = "cpu_s") -> float:
+        runs: list[Run] = getattr(self, side)
+        return statistics.median(getattr(r, key) for r in runs)
+
+
+def against_reference(
+    ours: Callable[[], Run],
+    rounds: int,
+    label: str = "",
+    yardstick: Callable[[], Run] = reference,
+) -> Pairs:
+    """`rounds` pairs: the reference workload, then ours, and again; each pair's two runs are
+    neighbours in time, so both meet the same load."""
+    pairs = Pairs()
+    for n in range(rounds):
+        if label:
+            print(f"  {label}: pair {n + 1}/{rounds} (reference, ours)", flush=True)
+        pairs.reference.append(yardstick())
+        pairs.ours.append(ours())
+        if label:
+            mine, theirs = pairs.ours[-1].cpu_s, pairs.reference[-1].cpu_s
+            print(
+                f"    ×{mine / max(theirs, 1e-9):.3g} ({mine:.3g} / {theirs:.3g} CPU s)", flush=True
+            )
+    return pairs
+
+
+def reference_budget(seconds: float) -> float:
+    """A budget written as seconds on a quiet machine, as a ratio to the reference workload."""
+    return seconds / REFERENCE_QUIET_S
+
+
+_TIME_BUDGET = re.compile(r"[0-9]\s*(?:CPU\s*)?(?:ms|s|秒|分钟|min)(?![A-Za-z])")
+"""A budget in seconds or milliseconds ("≤ 10 s", "≤ 16 CPU s", "≤ 50 ms"): none may remain."""
+
+
 @dataclass
 class Row:
-    """A line of the report. `ok` is None for a figure given for information."""
+    """A line of the report. `ok` is None for a figure given for information. A budget is a
+    ratio (to the floor or to the reference workload), a size, a count or a share, never a
+    time: an absolute time budget only holds when the machine is quiet, so it is refused."""
 
     name: str
     value: str
@@ -132,16 +205,46 @@ class Row:
     ok: bool | None = None
     wall: str = ""
 
+    def __post_init__(self) -> None:
+        if _TIME_BUDGET.search(self.budget):
+            raise ValueError(
+                f"{self.name}: absolute time budget {self.budget!r}; use reference_row "
+                "(a ratio to the reference workload) or ratio_row (to the floor)"
+            )
 
-def cpu_row(name: str, cpu_s: float, wall_s: float, limit: float | None = None) -> Row:
-    """A CPU-seconds figure, with its budget if it has one."""
+
+def cpu_row(name: str, cpu_s: float, wall_s: float) -> Row:
+    """A CPU-seconds figure, for information only: a time budget is a ratio (reference_row)."""
+    return Row(name, f"{cpu_s:.1f} CPU s", "", None, f"{wall_s:.1f} s")
+
+
+def reference_row(name: str, pairs: Pairs, seconds: float | None) -> Row:
+    """Ours against the reference workload (median of the pairs' CPU ratios), with the budget
+    `seconds` (on a quiet machine) as a ratio; CPU and wall seconds of both beside."""
+    ratio = pairs.ratio()
+    limit = None if seconds is None else reference_budget(seconds)
+    pair = "pair" if len(pairs.ours) == 1 else "pairs"
+    beside = (
+        f"{pairs.median('ours'):.3g} CPU s, {pairs.median('ours', 'wall_s'):.3g} s wall; "
+        f"reference {pairs.median('reference'):.3g} CPU s, "
+        f"{pairs.median('reference', 'wall_s'):.3g} s wall ({len(pairs.ours)} {pair})"
+    )
     return Row(
         name,
-        f"{cpu_s:.1f} CPU s",
-        "" if limit is None else f"≤ {limit:g} CPU s",
-        None if limit is None else cpu_s <= limit,
-        f"{wall_s:.1f} s",
+        f"×{ratio:.3g} ref",
+        "" if limit is None else f"≤ ×{limit:.3g} ref",
+        None if limit is None else ratio <= limit,
+        beside,
     )
+
+
+def reference_figures(
+    name: str, pairs: Pairs, seconds: float | None
+) -> tuple[str, str, str, bool | None]:
+    """reference_row in the (measure, value, budget, ok) shape of the standalone benches, the
+    CPU and wall seconds in the measure's name."""
+    row = reference_row(name, pairs, seconds)
+    return f"{row.name} ({row.wall})", row.value, row.budget, row.ok
 
 
 def ratio_row(
@@ -165,7 +268,7 @@ def ratio_row(
 
 def report(rows: list[Row]) -> str:
     lines = [
-        "| measure | value | budget | | wall time (information) |",
+        "| measure | value | budget | | time (information) |",
         "| --- | --: | --: | --- | --: |",
     ]
     for row in rows:

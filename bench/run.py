@@ -1,24 +1,31 @@
 """`make bench`: the site built at real and full scale against the floor plain MkDocs sets, the
 downloads, intake and preview, each against its budget, in one table (test-output/bench.md).
 
-Budgets hold on a busy machine. No budget is a wall-clock figure: each is either
-- CPU seconds of the whole process tree (`measure.run` for a child: os.wait4 counts it and every
-  descendant it reaped; `measure.in_process` for a block of this process), or
-- a ratio to a yardstick timed in the same run (the floor: a plain mkdocs-material site with as
-  many trivial pages, `Context.floor`; or a fixed reference workload), the median of the
-  per-round ratios of interleaved runs (`measure.interleaved`).
-Wall time is printed beside each figure, for information.
+Budgets hold on a busy machine. No budget is a time: each is a ratio to a yardstick timed in
+the same run, the median of the per-pair ratios of interleaved runs, in CPU seconds of the whole
+process tree (`measure.run` for a child: os.wait4 counts it and every descendant it reaped;
+`measure.in_process` for a block of this process). The yardstick is either
+- the floor: a plain mkdocs-material site with as many trivial pages (`Context.floor`,
+  `measure.interleaved`, `ratio_row`), or
+- the fixed reference workload (bench/reference.py: `measure.against_reference` runs it and ours
+  in pairs, `reference_row` turns a budget of B seconds on a quiet machine into the ratio
+  B / REFERENCE_QUIET_S).
+CPU seconds alone are not load-free here (shared cores run slower per instruction: intake took
+6.1 CPU s alone and 21.3 at load 10-16), which is why none is a budget: `cpu_row` takes no limit
+and `Row` refuses a budget in seconds. CPU and wall time are printed beside, for information.
 
 Adding an entry (one function, in its own module under bench/):
 
-    from bench.measure import Row, cpu_row, run, bench_env
+    from bench.measure import Row, against_reference, bench_env, reference_row, run
     from bench.registry import Context, entry
 
     @entry("my-thing")
     def my_thing(ctx: Context) -> list[Row]:
         root = ctx.project("real")          # or "full" (bench/synthetic.py), made once, shared
-        r = run([sys.executable, "-c", CHILD, str(root)], bench_env())
-        return [cpu_row("my thing", r.cpu_s, r.wall_s, limit=5.0)]
+        pairs = against_reference(
+            lambda: run([sys.executable, "-c", CHILD, str(root)], bench_env()), ctx.rounds
+        )
+        return [reference_row("my thing / reference", pairs, 5.0)]  # ≤ 5 s on a quiet machine
 
 then add the module's name to ENTRY_MODULES below. `bench/run.py --only my-thing` runs one
 entry (the whole bench takes long: never needed to check one figure); `--list` lists them.
