@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,7 +256,8 @@ def _pdf_text(raw: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw))
-    parts = [page.extract_text() or "" for page in reader.pages]
+    with _fonts_read_once():
+        parts = [page.extract_text() or "" for page in reader.pages]
     fields = reader.get_fields() or {}
     parts += [str(f.get("/V", "")) for f in fields.values()]
     metadata: dict[str, Any] = dict(reader.metadata or {})
@@ -271,3 +273,31 @@ def _xlsx_text(raw: bytes) -> str:
             if name.endswith(".xml")
         ]
     return "\n\n".join(_plain(p) for p in parts)
+
+
+@contextmanager
+def _fonts_read_once() -> Iterator[None]:
+    """pypdf reads a font's ToUnicode map and widths again on every page that uses it (a
+    quarter of the time for a 15-page roster). Within one document, each font object is read
+    once: its pages share it, and the reader hands out the same object for it. pypdf is pinned;
+    if its internals move, extraction simply goes the usual way."""
+    import pypdf._page as page_module
+
+    font: Any = getattr(page_module, "Font", None)
+    if font is None or not hasattr(font, "from_font_resource"):
+        yield
+        return
+    read: dict[int, tuple[object, Any]] = {}
+
+    class _Fonts:
+        @staticmethod
+        def from_font_resource(resource: Any) -> Any:
+            if id(resource) not in read:  # the resource is kept, so its id stays its own
+                read[id(resource)] = (resource, font.from_font_resource(resource))
+            return read[id(resource)][1]
+
+    setattr(page_module, "Font", _Fonts)  # noqa: B010 (pypdf declares the type)
+    try:
+        yield
+    finally:
+        setattr(page_module, "Font", font)  # noqa: B010
