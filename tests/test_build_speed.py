@@ -7,7 +7,7 @@ import posixpath
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site.mkdocs_plugin import shared_key
@@ -80,3 +80,31 @@ def test_pdf_text_reads_each_font_once_and_gets_the_same_text(built_site: Path) 
         own = [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw)).pages]
         assert text.startswith("\n\n".join(own))
         assert "大连" in text or "志愿者" in text
+
+
+_MARKUP_PIECES = st.sampled_from(
+    ["1", "9", "３", " ", "-", ".", "(", "\n", "<b>", "</span>", "<B >", "<div>", "<", "&",
+     "&nbsp;", "&#49;", "&#", "a", "X", "号", "<wbr/>", "&amp;", ";", "#"]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_MARKUP_PIECES, max_size=40).map("".join))
+def test_split_by_markup_is_the_patterns_search(text: str) -> None:
+    from generator.site import privacy
+
+    assert privacy._split_by_markup(text) == bool(privacy._SPLIT_BY_MARKUP.search(text))
+
+
+def test_only_real_json_escapes_send_a_file_to_the_closer_reading(tmp_path: Path) -> None:
+    """The search index's separator setting (`\\\\u200b`: an escaped backslash) is text, not an
+    escape; a number written in escapes after escaped backslashes is still found."""
+    from generator.site import privacy
+
+    assert privacy._ESCAPED.search(r'{"separator":"[\\s\\u200b\\u3000\\-]+"}') is None
+    mobile = "139" + "1234" + "5678"
+    escaped = "".join(f"\\u{ord(c):04x}" for c in mobile)
+    for prefix in ("", "\\\\", "\\\\\\\\", "x\\\\"):
+        (tmp_path / "a.json").write_text(f'{{"t": "{prefix}{escaped}"}}', encoding="utf-8")
+        (finding,) = privacy.scan_site(tmp_path)
+        assert finding.kind == "mobile" and finding.masked == "139****5678"
