@@ -54,6 +54,7 @@ def _split_by_markup(text: str) -> bool:
         _SPLIT_BY_MARKUP.match(text, m.start()) for m in _DIGIT_BEFORE_MARKUP.finditer(text)
     )
 
+
 # JSON's \uXXXX escapes of what the scanner reads as a number: digits (full-width too), X,
 # invisible characters, non-ASCII spaces, dashes and brackets. An escape is a backslash that is
 # not itself escaped: `\\u200b` (a backslash, then the letters u200b, as in the search index's
