@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from base64 import b64encode
+import tempfile
 from collections.abc import Iterable, Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -56,13 +56,18 @@ def url_fetcher() -> weasyprint.URLFetcher:
     return weasyprint.URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
 
-def _font_face_css(faces: Iterable[Face], chars: str) -> str:
+def _font_face_css(faces: Iterable[Face], chars: str, folder: Path) -> str:
+    """@font-face rules for `faces` cut to `chars`, each subset written into `folder` and named
+    by its file URL. WeasyPrint reads each file once, as the stylesheet is made (it keeps its
+    own copy for fontconfig), so `folder` may go right after. A file rather than a data: URL
+    spares the CSS tokenizer half a megabyte of base64 (0.4 s per process)."""
     rules = []
-    for face in faces:
-        data = b64encode(subset_font(face.pattern, chars)).decode()
+    for n, face in enumerate(faces):
+        file = folder / f"{n}-{face.family}-{face.weight}.otf"
+        file.write_bytes(subset_font(face.pattern, chars))
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-            f"src: url(data:font/otf;base64,{data}); }}"
+            f'src: url("{file.as_uri()}"); }}'
         )
     return "\n".join(rules)
 
@@ -178,11 +183,12 @@ class PdfRenderer:
             wanted.append((True, (FIELD_FACE,), BASE_CHARS))
         for field, faces, chars in wanted:
             if field not in self._stylesheets:
-                self._stylesheets[field] = weasyprint.CSS(
-                    string=_font_face_css(faces, chars),
-                    font_config=self._font_config,
-                    url_fetcher=self._fetcher,
-                )
+                with tempfile.TemporaryDirectory(prefix="volunteers-fonts-") as folder:
+                    self._stylesheets[field] = weasyprint.CSS(
+                        string=_font_face_css(faces, chars, Path(folder)),
+                        font_config=self._font_config,
+                        url_fetcher=self._fetcher,
+                    )
         return [self._stylesheets[field] for field, _, _ in wanted]
 
 

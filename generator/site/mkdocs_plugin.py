@@ -40,8 +40,12 @@ LOG = logging.getLogger("mkdocs.plugins.volunteers")
 """Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
 with `strict`, where any WARNING fails the build, and an unset address is allowed."""
 
-SEGMENT_APART_ABOVE = 300
-"""Pages to index past which jieba runs in a second process while MkDocs renders pages."""
+SEGMENT_APART_ABOVE = 50_000
+"""Pages to index past which jieba runs in a second process while MkDocs renders pages. This
+process has jieba's dictionary loaded already (on_config teaches it our words), and runs of
+Chinese text are cut once each (memoised): the 5,000 project pages at full scale segment here in
+under a second, while a second process spends about two CPU seconds starting and loading the
+dictionary again before it cuts a word."""
 
 
 class VolunteersConfig(base.Config):
@@ -299,12 +303,14 @@ def shared_key(
     block: str, page: MkPage | None, nav: Navigation | None, base_url: str
 ) -> tuple[object, ...] | None:
     """What a block of the theme depends on, when it is the same for many pages; None when the
-    block must be rendered for this page. The script configuration depends on the page's depth
-    (base_url) only. The sidebars (navigation, table of contents) of a page outside the nav,
+    block must be rendered for this page. The search dialog is the same on every page; the
+    script configuration depends on the page's depth (base_url) only. The sidebars (navigation, table of contents) of a page outside the nav,
     with no table of contents, are the same for all such pages at the same depth: no nav item
     is active and there is no toc (the thousands of project pages and listings)."""
     if block == "config":
         return (block, base_url)
+    if block == "search":  # the search dialog: the theme's words and icons only
+        return (block,)
     if block != "site_nav" or page is None or nav is None or page.toc or page in nav.pages:
         return None
     return (block, base_url, tuple((page.meta or {}).get("hide") or ()))

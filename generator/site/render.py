@@ -32,12 +32,41 @@ def url(from_uri: str, to_uri: str) -> Markup:
     e.g. from projects/x.md to unions/y.md → ../../unions/y/. The site builder rewrites links
     written in Markdown; links written in HTML (listings, project pages, the pager) are final."""
     path, _, fragment = to_uri.partition("#")
-    target, here = urls.served(path), urls.served(from_uri)
-    folder = here if here.endswith("/") or not here else posixpath.dirname(here)
-    link = posixpath.relpath("/" + target, "/" + folder)
+    link = _link(path, from_uri)
+    return Markup(escape(link + ("#" + fragment if fragment else "")))
+
+
+@lru_cache(maxsize=65_536)
+def _folder(from_uri: str) -> str:
+    here = urls.served(from_uri)
+    return here if here.endswith("/") or not here else posixpath.dirname(here)
+
+
+@lru_cache(maxsize=65_536)
+def _link(path: str, from_uri: str) -> str:
+    """`url`'s link without its fragment (memoised: a listing links to the same union and
+    category pages twenty times)."""
+    target = urls.served(path)
+    link = relpath(target, _folder(from_uri))
     if target.endswith("/") or not target:
         link = "./" if link == "." else link + "/"
-    return Markup(escape(link + ("#" + fragment if fragment else "")))
+    return link
+
+
+def relpath(target: str, folder: str) -> str:
+    """posixpath.relpath("/" + target, "/" + folder) without its normalisation, for paths made
+    of plain names (ids and file names: no `.` or `..` part), which is what the site's paths
+    are; anything else goes to posixpath."""
+    to, here = target.split("/"), folder.split("/")
+    to, here = [p for p in to if p], [p for p in here if p]
+    if any(p in (".", "..") for p in (*to, *here)):
+        return posixpath.relpath("/" + target, "/" + folder)
+    common = 0
+    for a, b in zip(to, here, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 def cn_date(value: object) -> str:

@@ -1,0 +1,110 @@
+"""What the cold build's shortcuts must keep: links as posixpath writes them, and the search
+dialog rendered once per build yet the same as the theme's partial on every page."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.site.mkdocs_plugin import shared_key
+from generator.site.render import relpath, url
+
+_NAMES = st.sampled_from(["projects", "unions", "x", "bench-00001", "2", "index.html", "a.b"])
+_PATHS = st.lists(_NAMES, max_size=4).map("/".join)
+
+
+@given(_PATHS, _PATHS, st.booleans(), st.booleans())
+def test_relpath_is_posixpaths(target: str, folder: str, slash_t: bool, slash_f: bool) -> None:
+    target += "/" if slash_t and target else ""
+    folder += "/" if slash_f and folder else ""
+    assert relpath(target, folder) == posixpath.relpath("/" + target, "/" + folder)
+
+
+@pytest.mark.parametrize(
+    ("target", "folder"), [("a/../b", "c"), ("a/./b", "a"), ("a//b", "a/"), ("", ""), ("a", "")]
+)
+def test_relpath_odd_paths(target: str, folder: str) -> None:
+    assert relpath(target, folder) == posixpath.relpath("/" + target, "/" + folder)
+
+
+def test_url_links_as_served() -> None:
+    assert url("projects/x.md", "unions/y.md") == "../../unions/y/"
+    assert url("projects/x.md", "projects/x.md#description") == "./#description"
+    assert url("index.md", "projects/index.md") == "projects/"
+    assert url("projects/category/a/2.md", "downloads/f.pdf") == "../../../../downloads/f.pdf"
+    # memoised, and still the link of each pair asked for
+    assert url("projects/y.md", "unions/y.md") == "../../unions/y/"
+    assert url("unions/y.md", "projects/x.md") == "../../projects/x/"
+
+
+def test_the_search_dialog_is_shared_by_every_page() -> None:
+    assert shared_key("search", None, None, "") == shared_key("search", None, None, "../../")
+
+
+def test_every_page_has_the_theme_search_dialog(built_site: Path) -> None:
+    """Rendered once, printed on every page: the same dialog everywhere, with its accessible
+    name (the shared copy is the partial's own output, not a stale one)."""
+    dialogs = set()
+    pages = [p for p in built_site.rglob("*.html") if p.name != "404.html"]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        start = html.index('<div class="md-search" id="volunteers-search"')
+        end = html.index("</form>", start)
+        dialogs.add(html[start:end])
+    assert len(pages) > 20 and len(dialogs) == 1
+    (dialog,) = dialogs
+    assert 'role="dialog" aria-label="查找"' in dialog and 'name="query"' in dialog
+
+
+def test_pdf_text_reads_each_font_once_and_gets_the_same_text(built_site: Path) -> None:
+    """The privacy scan's PDF text (fonts read once per document) is pypdf's own text, for
+    every PDF of the site; and pypdf is left as it was found."""
+    import io
+
+    import pypdf._page
+    from pypdf import PdfReader
+
+    from generator.site import privacy
+
+    font = pypdf._page.Font
+    pdfs = sorted(built_site.rglob("*.pdf"))
+    assert len(pdfs) > 20
+    for pdf in pdfs:
+        raw = pdf.read_bytes()
+        text = privacy._pdf_text(raw)
+        assert pypdf._page.Font is font
+        own = [page.extract_text() or "" for page in PdfReader(io.BytesIO(raw)).pages]
+        assert text.startswith("\n\n".join(own))
+        assert "大连" in text or "志愿者" in text
+
+
+_MARKUP_PIECES = st.sampled_from(
+    ["1", "9", "３", " ", "-", ".", "(", "\n", "<b>", "</span>", "<B >", "<div>", "<", "&",
+     "&nbsp;", "&#49;", "&#", "a", "X", "号", "<wbr/>", "&amp;", ";", "#"]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_MARKUP_PIECES, max_size=40).map("".join))
+def test_split_by_markup_is_the_patterns_search(text: str) -> None:
+    from generator.site import privacy
+
+    assert privacy._split_by_markup(text) == bool(privacy._SPLIT_BY_MARKUP.search(text))
+
+
+def test_only_real_json_escapes_send_a_file_to_the_closer_reading(tmp_path: Path) -> None:
+    """The search index's separator setting (`\\\\u200b`: an escaped backslash) is text, not an
+    escape; a number written in escapes after escaped backslashes is still found."""
+    from generator.site import privacy
+
+    assert privacy._ESCAPED.search(r'{"separator":"[\\s\\u200b\\u3000\\-]+"}') is None
+    mobile = "139" + "1234" + "5678"
+    escaped = "".join(f"\\u{ord(c):04x}" for c in mobile)
+    for prefix in ("", "\\\\", "\\\\\\\\", "x\\\\"):
+        (tmp_path / "a.json").write_text(f'{{"t": "{prefix}{escaped}"}}', encoding="utf-8")
+        (finding,) = privacy.scan_site(tmp_path)
+        assert finding.kind == "mobile" and finding.masked == "139****5678"
