@@ -38,12 +38,8 @@ def cpu_seconds(who: int) -> float:
     return used.ru_utime + used.ru_stime
 
 
-def both() -> float:
-    """Processor time of the loopback server and of the publish commands, together."""
-    return cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
-
-
-def publish_once(site: Path, endpoint: str, bucket: str) -> tuple[float, str]:
+def publish_once(site: Path, endpoint: str, bucket: str) -> tuple[float, float, str]:
+    """Wall seconds, the publish command's processor seconds, and its report line."""
     env = {**os.environ, **CREDENTIALS}
     started = time.perf_counter()
     server = cpu_seconds(resource.RUSAGE_SELF)
@@ -66,7 +62,7 @@ def publish_once(site: Path, endpoint: str, bucket: str) -> tuple[float, str]:
         f"{result.stdout.strip()} ({seconds:.1f} s; cpu: publish {own:.1f} s, "
         f"loopback server {server:.1f} s; load {load:.1f})"
     )
-    return seconds, said
+    return seconds, own, said
 
 
 def publish_rows(site: Path) -> list[Row]:
@@ -75,11 +71,12 @@ def publish_rows(site: Path) -> list[Row]:
     size = sum(p.stat().st_size for p in files) / 1024 / 1024
     buckets: list[str] = []
 
-    def timed(bucket: str) -> Run:  # processor time of the server (this process) and the client
-        cpu = both()
-        seconds, said = publish_once(site, endpoint, bucket)
+    def timed(bucket: str) -> Run:
+        # The budget counts the publish command's processor time: the loopback server stands in
+        # for OSS or COS, whose speed is not ours (its time is printed beside, for information).
+        seconds, own, said = publish_once(site, endpoint, bucket)
         print(f"  {said}", flush=True)
-        return Run(both() - cpu, seconds)
+        return Run(own, seconds)
 
     def fresh() -> Run:  # each first publish to a new, empty bucket
         buckets.append(f"bench{len(buckets)}")
