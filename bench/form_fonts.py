@@ -17,6 +17,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, TextStringObject
@@ -56,11 +57,13 @@ def blank_form() -> bytes:
 def typed(blank: bytes) -> bytes:
     """Values set as a viewer's user would leave them: /V only, the viewer draws them."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(blank)))
-    for annot in writer.pages[0]["/Annots"]:
+    annots: Any = writer.pages[0]["/Annots"]
+    for annot in annots:
         field = annot.get_object()
         if field["/T"] in SAMPLE:
             field[NameObject("/V")] = TextStringObject(SAMPLE[field["/T"]])
-    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    acroform: Any = writer._root_object["/AcroForm"]
+    acroform[NameObject("/NeedAppearances")] = BooleanObject(True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
