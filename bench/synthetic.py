@@ -206,7 +206,7 @@ def _registrations(
         submitted = base + timedelta(minutes=n * 7 + rng.randrange(7))
         area = rng.choice(["210202", "210203", "210204", "210211", "210212", "210213"])
         male = rng.random() < 0.5
-        record_id = f"r{submitted:%Y%m%d%H%M}-{_hex(rng)[:8]}"
+        record_id = f"{submitted:%Y%m%dt%H%M%S}-h{_hex(rng)[:8]}"  # intake's shape (RECORD_ID)
         fate = rng.random()
         day = submitted.date()
         opinions = []

@@ -36,13 +36,13 @@ class _Payload:
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     reads: list[Path] = []
-    original = registrations._read
+    original = registrations._read_text
 
     def spy(file: Path, root: Path, report: object) -> object:
         reads.append(file)
         return original(file, root, report)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(registrations, "_read", spy)
+    monkeypatch.setattr(registrations, "_read_text", spy)
     return reads
 
 

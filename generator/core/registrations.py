@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from . import loader
 from .activities import Person
 from .errors import DataErrors, Report
+from .fastrecord import read_registration
 from .loader import Document
 from .messages import field_path, from_validation_error
 from .records import OpinionLevel, Proposal, RecordStatus, Registration
@@ -62,6 +63,15 @@ def registration_files(root: Path) -> Iterator[Path]:
 def _read(file: Path, root: Path, report: Report) -> Document | None:
     try:
         return loader.read(file, root)
+    except DataErrors as exc:
+        report.errors.extend(exc.errors)
+        return None
+
+
+def _read_text(file: Path, root: Path, report: Report) -> tuple[str, str] | None:
+    """The path in messages and the text of a registration file (None, reported, if unread)."""
+    try:
+        return loader.read_text(file, root)
     except DataErrors as exc:
         report.errors.extend(exc.errors)
         return None
@@ -145,11 +155,21 @@ def _load_registrations(
     report = records.report
     for file in files:
         errors = len(report.errors)
-        doc = _read(file, root, report)
-        record = _validate(Registration, doc, report) if doc else None
-        if record is None or doc is None:
+        read = _read_text(file, root, report)
+        if read is None:
             continue
-        _check_registration(doc, record, file, unions, categories, report)
+        path, text = read
+        record = read_registration(text)
+        if record is None or not _passes(record, file, unions, categories):
+            try:
+                doc = loader.parse(text, path)
+            except DataErrors as exc:
+                report.errors.extend(exc.errors)
+                continue
+            record = _validate(Registration, doc, report)
+            if record is None:
+                continue
+            _check_registration(doc, record, file, unions, categories, report)
         records.counted[record.union][record.status.value] += 1
         level = waiting_level(record)
         if level is not None:
@@ -158,7 +178,7 @@ def _load_registrations(
         if len(report.errors) == errors:
             digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
             waits = level.value if level is not None else ""
-            records.clean[doc.path] = (record.union, record.status.value, digest, waits)
+            records.clean[path] = (record.union, record.status.value, digest, waits)
         if keep:
             records.registrations.append(record)
     return records
@@ -194,6 +214,22 @@ def _person(record: Registration) -> Person:
     city = next((o.date for o in record.opinions if o.level == OpinionLevel.city), None)
     approved = record.status == RecordStatus.approved
     return Person(record.union, record.status.value, city if approved else None)
+
+
+def _passes(record: Registration, file: Path, unions: set[str], categories: set[str]) -> bool:
+    """Whether _check_registration finds nothing wrong (then the file need not be parsed again
+    for the lines its messages would name)."""
+    return (
+        record.id == file.stem
+        and record.union == file.parent.name
+        and record.union in unions
+        and all(c in categories for c in record.categories)
+        and order_problem(record.opinions) is None
+        and (
+            record.status == RecordStatus.withdrawn
+            or record.status == derive_status(record.opinions)
+        )
+    )
 
 
 def _check_registration(
@@ -247,6 +283,7 @@ VALIDATION_CODE = (
     "digitgroups",
     "errors",
     "faults",
+    "fastrecord",
     "flatyaml",
     "identity",
     "loader",
