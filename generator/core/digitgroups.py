@@ -51,6 +51,7 @@ _GATE_ESCAPED = re.compile(
     f"(?![A-WYZa-wyz{_DIGIT}])"
 )
 _HAS_ESCAPE = re.compile(r"%[23][0-9A-Fa-f]")
+_ANY_DIGIT = re.compile(f"[{_DIGIT}]")
 _INVISIBLE = frozenset(
     chr(c) for c in [0xAD, 0x180E, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF]
 )
@@ -79,6 +80,8 @@ class Group:
 
 def may_hold_digit_run(text: str) -> bool:
     """A quick gate: False means `digit_runs(text)` yields no run of eleven or more digits."""
+    if "%" not in text and _ANY_DIGIT.search(text) is None:
+        return False  # most texts: the gate (which starts at a digit) has nowhere to start
     return next(digit_spans(text), None) is not None
 
 

@@ -18,9 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .flatyaml import _AWKWARD
 from .identity import SHORTEST_NUMBER, find_personal_numbers, may_hold_personal_number
-from .models import is_slug
 from .records import (
     EDUCATION_ALIASES,
     GENDER_ALIASES,
@@ -37,14 +35,20 @@ from .records import (
     _exempt,
 )
 
-_SLUG = r"[a-z0-9-]{1,64}"
+_SLUG = r'(?=[a-z0-9-]{1,64}")[a-z0-9]+(?:-[a-z0-9]+)*'
+"""A Slug (models.py: the same pattern, at most 64 characters), always followed by its quote."""
+
+
+_CHARS = r"\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+"""What a quoted text may hold here: what flatyaml lets through (no control characters, NEL,
+U+2028/U+2029, BOM or surrogates, which YAML reads otherwise), less the quote and the backslash."""
 
 
 def _kept(longest: int) -> str:
     """A double-quoted text without escapes (a backslash goes the usual way) that the model keeps
     as it is: one to `longest` characters, no white space first or last (re's \\s is
     str.isspace, which holds every character pydantic strips and a few more)."""
-    return rf'[^"\\\n\s](?:[^"\\\n]{{0,{longest - 2}}}[^"\\\n\s])?'
+    return rf"(?!\s)[{_CHARS}](?:[{_CHARS}]{{0,{longest - 2}}}[{_CHARS}](?<!\s))?"
 
 
 def _text(name: str, longest: int = 200) -> str:
@@ -69,7 +73,7 @@ def _opinion(quote: str) -> str:
 
 
 _RECORD = re.compile(
-    r"(?:#[^\n]*\n)*"
+    rf'(?:#[{_CHARS}"]*\n)*'
     rf'id: "(?P<id>{_SLUG})"\n'
     r"(?:status: (?P<status>pending|approved|rejected|withdrawn|"
     r'"(?:pending|approved|rejected|withdrawn)")\n)?'
@@ -110,6 +114,7 @@ _RECORD = re.compile(
     + r")*)\n)?"
 )
 _ITEM = re.compile(r'- "([^"\\\n]*)"')
+_QUOTED = re.compile(r'"([^"]*)"')
 _OPINIONS = re.compile(
     r'- level: "([a-z]+)"\n *opinion: "([^"\\\n]*)"\n *office: "([^"\\\n]*)"\n'
     r' *date: "?([0-9-]{10})"?(?:\n *(note): "([^"\\\n]*)")?'
@@ -170,12 +175,19 @@ def _made(
     """An instance of the model `cls` holding `values` (validated here) and the defaults of the
     other fields, as pydantic's model_construct makes it, only quicker; `given` are the fields
     the file gave."""
-    made = cls.__new__(cls)
-    object.__setattr__(made, "__dict__", {**template, **values})
-    object.__setattr__(made, "__pydantic_fields_set__", given)
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
+    made = _new(cls)
+    _set(made, "__dict__", {**template, **values})
+    _FIELDS_SET(made, given)
+    _EXTRA(made, None)
+    _PRIVATE(made, None)
     return made
+
+
+_new, _set = object.__new__, object.__setattr__
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+"""BaseModel's slots, set as pydantic's model_construct sets them (a little quicker)."""
 
 
 def _opinions(block: str, texts: list[str]) -> list[Opinion]:
@@ -184,26 +196,33 @@ def _opinions(block: str, texts: list[str]) -> list[Opinion]:
     out: list[Opinion] = []
     levels: set[str] = set()
     for level, opinion, office, day, has_note, note in _OPINIONS.findall(block):
-        if level not in _LEVELS or level in levels:
-            raise _Usual  # an unknown level, or one given twice
+        if level in levels:
+            raise _Usual  # a level given twice
         levels.add(level)
-        values: dict[str, Any] = {
-            "level": _LEVELS[level],
-            "opinion": opinion,
-            "office": office,
-            "date": date.fromisoformat(day),
-        }
-        texts += (opinion, office)
-        if has_note:
-            values["note"] = note
-            texts.append(note)
-        out.append(_made(Opinion, _OPINION_TEMPLATE, values, set(values)))
+        out.append(_opinion_of(level, opinion, office, day, note if has_note else None))
+        texts += (opinion, office, note) if has_note else (opinion, office)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _opinion_of(level: str, opinion: str, office: str, day: str, note: str | None) -> Opinion:
+    """One opinion (immutable, so records may share it: a batch is signed by one office on one
+    day, and most opinions repeat)."""
+    values: dict[str, Any] = {
+        "level": _LEVELS[level],
+        "opinion": opinion,
+        "office": office,
+        "date": date.fromisoformat(day),
+    }
+    if note is not None:
+        values["note"] = note
+    made: Opinion = _made(Opinion, _OPINION_TEMPLATE, values, set(values))
+    return made
 
 
 def read_registration(text: str) -> Registration | None:
     """The registration `text` holds, when it is of the writer's shape and valid; else None."""
-    if len(text) > MAX_CHARS or _AWKWARD.search(text):
+    if len(text) > MAX_CHARS:
         return None
     match = _RECORD.fullmatch(text)
     if match is None:
@@ -218,8 +237,6 @@ def _record(found: dict[str, Any]) -> Registration:
     """The record the groups of _RECORD hold, checked as the model checks it."""
     texts: list[str] = []  # what the model's personal-number check reads (see _NUMBERLESS)
     record_id, union = found["id"], found["union"]
-    if not is_slug(record_id) or not is_slug(union):
-        raise _Usual
     values: dict[str, Any] = {"id": record_id}
     if not _exempt("id", record_id):
         texts.append(record_id)
@@ -250,13 +267,8 @@ def _record(found: dict[str, Any]) -> Registration:
         if (value := found[name]) is not None:
             values[name] = value
     if (categories := found["categories"]) is not None:
-        if categories == " []":
-            listed = []
-        elif categories[:2] == " [":
-            listed = [c[1:-1] for c in categories[2:-1].split(", ")]
-        else:
-            listed = _items(categories)
-        if len(set(listed)) != len(listed) or not all(map(is_slug, listed)):
+        listed = _QUOTED.findall(categories)  # flow or block, slugs all (the expression says)
+        if len(set(listed)) != len(listed):
             raise _Usual
         values["categories"] = listed
         texts += listed

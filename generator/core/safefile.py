@@ -109,11 +109,13 @@ def read_bytes(path: Path, limit: int) -> bytes:
     parts: list[bytes] = []
     total = 0
     try:
-        while chunk := os.read(fd, max(size + 1 - total, 1 << 16)):
+        while chunk := os.read(fd, want := max(size + 1 - total, 1 << 16)):
             parts.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew after the size was checked
                 raise Refused(f"文件过大（上限 {_size(limit)}）")
+            if len(chunk) < want:  # a regular file reads short only at its end
+                break
     except OSError as exc:
         raise Refused(os_reason(exc)) from None
     finally:
