@@ -365,6 +365,54 @@ def test_output_is_reproducible_in_and_out_of_the_helper(
     assert renderer.rendered == 3
 
 
+def test_union_rosters_are_assembled_from_shared_pages_byte_for_byte(
+    site: SiteData, files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rosters of one length share their pages after the first (laid out once): the result is
+    the PDF of the whole HTML, byte for byte (the build's files, and a whole render of one)."""
+    from generator.paperwork.roster_parts import roster_assemblies
+
+    docs = downloads.pdf_documents(site)
+    names = ["downloads/roster-zhongshan.pdf", "downloads/roster-xigang.pdf",
+             "downloads/roster-changhai.pdf", "downloads/quota-table.pdf"]  # fmt: skip
+    whole: list[str] = []
+    render = pdf.PdfRenderer._render
+
+    def spy(self: pdf.PdfRenderer, html: str, forms: bool) -> bytes:
+        whole.append(html)
+        return render(self, html, forms)
+
+    monkeypatch.setattr(pdf.PdfRenderer, "_render", spy)
+    renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()))
+    shared = renderer._layout
+    laid_out: list[str] = []
+    monkeypatch.setattr(
+        renderer, "_layout", lambda html, forms=False: laid_out.append(html) or shared(html, forms)
+    )
+    out = renderer.render_all({n: docs[n] for n in names}, 1, roster_assemblies(site))
+    assert out == {n: files[n] for n in names}
+    assert whole == [docs["downloads/quota-table.pdf"][0]]  # no roster rendered whole
+    # the quota table; the 300- and 200-row blank rosters, once each; three first pages
+    assert len(laid_out) == 1 + 2 + 3
+    assert renderer.rendered == 4 and not renderer._shared  # shared pages freed after the build
+    assert renderer.render(docs[names[0]][0]) == files[names[0]]  # the whole HTML: the same
+
+
+def test_assembly_that_does_not_fit_falls_back_to_the_whole_html(
+    site: SiteData, files: dict[str, bytes]
+) -> None:
+    from generator.paperwork.assembly import Assembly
+
+    docs = downloads.pdf_documents(site)
+    path = "downloads/roster-changhai.pdf"
+    html = docs[path][0]
+    renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()))
+    blank = docs["downloads/roster-blank.pdf"][0]
+    for wrong in (Assembly(html, html), Assembly(blank, html, ("@top-left",))):
+        # a "first page" of 10 pages; a margin box the roster does not have
+        assert renderer.render(html, assembly=wrong) == files[path]
+
+
 def test_changed_input_is_rendered_again(site: SiteData, cache_dir: Path) -> None:
     docs = downloads.pdf_documents(site)
     renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()), cache_dir)
