@@ -413,6 +413,30 @@ def test_assembly_that_does_not_fit_falls_back_to_the_whole_html(
         assert renderer.render(html, assembly=wrong) == files[path]
 
 
+def test_a_roster_of_a_length_no_other_has_is_rendered_whole(tmp_path: Path) -> None:
+    from generator.paperwork.roster_parts import roster_assemblies
+
+    root = copy_project(tmp_path / "project")
+    quotas = root / "data" / "quotas.yml"
+    text = quotas.read_text(encoding="utf-8")
+    for union, count in (("zhongshan", 301), ("xigang", 299)):  # the total stays 5800
+        text = text.replace(
+            f"union: {union}\n    count: 300", f"union: {union}\n    count: {count}"
+        )
+    quotas.write_text(text, encoding="utf-8")
+    site = load_site(root)
+    parts = roster_assemblies(site)
+    assert set(parts) == {
+        f"downloads/roster-{q.union}.pdf"
+        for q in site.quotas.quotas
+        if q.union not in ("zhongshan", "xigang")
+    }
+    assert len({p.shared for p in parts.values()}) == 3  # 300, 400 and 200 rows
+    docs = downloads.pdf_documents(site)
+    for path, part in parts.items():  # the first page is the whole roster's, cut
+        assert docs[path][0].startswith(part.first.split('<div class="sheet"', 1)[0])
+
+
 def test_changed_input_is_rendered_again(site: SiteData, cache_dir: Path) -> None:
     docs = downloads.pdf_documents(site)
     renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()), cache_dir)
