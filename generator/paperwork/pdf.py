@@ -133,8 +133,9 @@ class PdfRenderer:
         assemblies: Mapping[str, Assembly] | None = None,
     ) -> dict[str, bytes]:
         """Every job's PDF, by name (`assemblies`: how some are put together from shared pages).
-        When many need rendering, a second process takes part of them (WeasyPrint is
-        single-threaded; the budget is for two cores): whole groups that share pages."""
+        When many need rendering, a second process takes part of them, whole groups that share
+        pages (WeasyPrint is single-threaded: a free core halves the wait, for the helper's
+        start-up, about 2 CPU s)."""
         assemblies = assemblies or {}
         out = {name: self.cached(*job) for name, job in jobs.items()}
         todo = [name for name, pdf in out.items() if pdf is None]
@@ -248,7 +249,7 @@ def _cores() -> int:
 
 def _cost(html: str, assembly: Assembly | None) -> float:
     """Estimated cost of a document (see PARALLEL_ABOVE): an assembled one lays out its first
-    page and draws every page, which is about a quarter of laying it out."""
+    page and draws every page, drawing being about a quarter of the whole."""
     if assembly is None:
         return len(html) + JOB_COST
     return len(assembly.first) + 0.25 * len(html) + JOB_COST
