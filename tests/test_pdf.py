@@ -437,6 +437,42 @@ def test_a_roster_of_a_length_no_other_has_is_rendered_whole(tmp_path: Path) -> 
         assert docs[path][0].startswith(part.first.split('<div class="sheet"', 1)[0])
 
 
+def test_helper_process_takes_whole_groups_and_gives_the_same_bytes(
+    site: SiteData, files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.paperwork.roster_parts import roster_assemblies
+
+    docs = downloads.pdf_documents(site)
+    group = {"downloads/roster-changhai.pdf", "downloads/roster-changxingdao.pdf"}
+    names = [*sorted(group), "downloads/quota-table.pdf", "downloads/registration-form.pdf"]
+    given: list[set[str]] = []
+    background = pdf.Background
+
+    def spy(func: object, charset: str, cache: object, jobs: dict[str, object], *rest: object):
+        given.append(set(jobs))
+        return background(func, charset, cache, jobs, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "Background", spy)
+    monkeypatch.setattr(pdf, "PARALLEL_ABOVE", 0)
+    renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()))
+    out = renderer.render_all({n: docs[n] for n in names}, 2, roster_assemblies(site))
+    assert out == {n: files[n] for n in names}
+    assert renderer.rendered == 4
+    assert len(given) == 1 and given[0] and set(names) - given[0]  # both processes had work
+    assert group <= given[0] or not group & given[0]  # the shared pages laid out in one
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"), [(2, 0.3, 2), (2, 1.2, 2), (2, 4.0, 1), (1, 0.0, 1)]
+)
+def test_second_process_only_when_a_core_is_free(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, workers: int
+) -> None:
+    monkeypatch.setattr(pdf, "_cores", lambda: cores)
+    monkeypatch.setattr(pdf.os, "getloadavg", lambda: (load, load, load))
+    assert pdf._free_cores() == workers
+
+
 def test_changed_input_is_rendered_again(site: SiteData, cache_dir: Path) -> None:
     docs = downloads.pdf_documents(site)
     renderer = pdf.PdfRenderer("".join(h for h, _ in docs.values()), cache_dir)
