@@ -2,11 +2,12 @@
 but for its first page and the union's name in the running header, so those pages are laid out
 once and only the differences per union.
 
-The result is the document the whole HTML gives, byte for byte (tests/test_pdf.py renders both):
-WeasyPrint lays out each page on its own, and a page here is the same page box tree, put together
-from laid-out parts of two documents (boxes are only read when drawn). Where the parts do not fit
-together (another page count, margin boxes missing), `assemble` says so and the caller renders the
-whole HTML.
+The result is the document the whole HTML gives, byte for byte (tests/test_pdf_assembly.py
+renders both): WeasyPrint lays out each page on its own, and a page here is the same page box
+tree, put together from laid-out parts of two documents (boxes are only read when drawn). Where
+the parts do not fit together (a first part longer than a page, margin boxes missing), `assemble`
+says so and the caller renders the whole HTML. That the shared document has the same pages is
+the caller's part (roster_parts.py: the blank roster of the same length).
 """
 
 from __future__ import annotations
