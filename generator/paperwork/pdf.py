@@ -22,6 +22,7 @@ from generator.core import safefile
 from generator.core.worker import Background
 from generator.core.writer import write_atomic
 
+from .assembly import Assembly, assemble
 from .fonts import (
     BASE_CHARS,
     DOC_FACES,
@@ -85,6 +86,8 @@ class PdfRenderer:
         self._fetcher: Any = None
         self._font_config: Any = None
         self._stylesheets: dict[bool, Any] = {}
+        self._shared: dict[str, Any] = {}
+        """Laid-out documents whose pages other documents share (Assembly.shared), by HTML."""
         self._fonts_key = "\n".join(
             [ENGINE_VERSION, version("weasyprint"), self.charset]
             + [
@@ -109,34 +112,60 @@ class PdfRenderer:
         except safefile.Refused:
             return None
 
-    def render(self, html: str, *, forms: bool = False) -> bytes:
-        """The PDF of `html`. With `forms`, inputs and textareas become AcroForm fields."""
+    def render(self, html: str, *, forms: bool = False, assembly: Assembly | None = None) -> bytes:
+        """The PDF of `html`. With `forms`, inputs and textareas become AcroForm fields. With an
+        `assembly` (the same document in parts, see assembly.py), pages shared with other
+        documents are laid out once."""
         pdf = self.cached(html, forms)
         if pdf is None:
-            pdf = self._render(html, forms)
+            pdf = self._assembled(assembly) if assembly is not None and not forms else None
+            if pdf is None:
+                pdf = self._render(html, forms)
             self.rendered += 1
             if self.cache_dir is not None:
                 write_atomic(self.cache_dir / f"{self.key(html, forms)}.pdf", pdf)
         return pdf
 
-    def render_all(self, jobs: Mapping[str, Job], workers: int | None = None) -> dict[str, bytes]:
-        """Every job's PDF, by name. When many need rendering, a second process takes part of
-        them (WeasyPrint is single-threaded; the budget is for two cores)."""
+    def render_all(
+        self,
+        jobs: Mapping[str, Job],
+        workers: int | None = None,
+        assemblies: Mapping[str, Assembly] | None = None,
+    ) -> dict[str, bytes]:
+        """Every job's PDF, by name (`assemblies`: how some are put together from shared pages).
+        When many need rendering and a core is free, a second process takes part of them, whole
+        groups that share pages (WeasyPrint is single-threaded)."""
+        assemblies = assemblies or {}
         out = {name: self.cached(*job) for name, job in jobs.items()}
         todo = [name for name, pdf in out.items() if pdf is None]
-        workers = workers if workers is not None else min(2, _cores())
-        cost = {name: len(jobs[name][0]) + JOB_COST for name in todo}
-        remote: dict[str, Job] = {}
+        workers = workers if workers is not None else _free_cores()
+        groups: dict[str, list[str]] = {}
+        for name in todo:
+            shared = assemblies[name].shared if name in assemblies else name
+            groups.setdefault(shared, []).append(name)
+        cost = {
+            key: sum(_cost(jobs[n][0], assemblies.get(n)) for n in names)
+            + (len(key) if names[0] in assemblies else 0)  # laying the shared pages out
+            for key, names in groups.items()
+        }
+        remote: list[str] = []
         if workers > 1 and sum(cost.values()) > PARALLEL_ABOVE:
             # The helper process starts by importing WeasyPrint (~0.7 s): give it less.
-            share = sum(cost.values()) * 0.42
-            for name in sorted(todo, key=lambda n: -cost[n]):
-                if sum(cost[n] for n in remote) + cost[name] <= share:
-                    remote[name] = jobs[name]
-        helper = Background(_render_jobs, self.charset, self.cache_dir, remote) if remote else None
+            share, given = sum(cost.values()) * 0.42, 0.0
+            for key in sorted(groups, key=lambda k: -cost[k]):
+                if given + cost[key] <= share:
+                    remote += groups[key]
+                    given += cost[key]
+        helper = None
+        if remote:
+            mine = {n: jobs[n] for n in remote}
+            parts = {n: assemblies[n] for n in remote if n in assemblies}
+            helper = Background(_render_jobs, self.charset, self.cache_dir, mine, parts)
         for name in todo:
             if name not in remote:
-                out[name] = self.render(jobs[name][0], forms=jobs[name][1])
+                html, forms = jobs[name]
+                out[name] = self.render(html, forms=forms, assembly=assemblies.get(name))
+        self._shared.clear()
         if helper is not None:
             done, count = helper.result()
             out.update(done)
@@ -153,14 +182,19 @@ class PdfRenderer:
                 file.unlink(missing_ok=True)
 
     def _render(self, html: str, forms: bool) -> bytes:
+        return self._write(self._layout(html, forms), forms)
+
+    def _layout(self, html: str, forms: bool = False) -> weasyprint.Document:
         import weasyprint
 
         if self._fetcher is None:
             self._fetcher = url_fetcher()
-        document = weasyprint.HTML(string=html, url_fetcher=self._fetcher)
+        return weasyprint.HTML(string=html, url_fetcher=self._fetcher).render(
+            stylesheets=self._fonts(forms), font_config=self._font_config, pdf_forms=forms
+        )
+
+    def _write(self, document: weasyprint.Document, forms: bool) -> bytes:
         pdf = document.write_pdf(
-            stylesheets=self._fonts(forms),
-            font_config=self._font_config,
             pdf_forms=forms,
             pdf_identifier=True,  # derived from the content: same input, same bytes
         )
@@ -170,6 +204,14 @@ class PdfRenderer:
 
             pdf = finish_form(pdf)
         return pdf
+
+    def _assembled(self, assembly: Assembly) -> bytes | None:
+        """The PDF put together from shared pages, or None when the parts do not fit."""
+        if assembly.shared not in self._shared:
+            self._shared[assembly.shared] = self._layout(assembly.shared)
+        first = self._layout(assembly.first)
+        document = assemble(first, self._shared[assembly.shared], assembly.own_margins)
+        return None if document is None else self._write(document, False)
 
     def _fonts(self, forms: bool) -> list[Any]:
         import weasyprint
@@ -204,10 +246,38 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
+def _free_cores() -> int:
+    """2 when a core is idle (the last minute's load average half a core below the cores), else
+    1. A second process costs its start-up (Python, WeasyPrint's import, a first render: about
+    2 CPU s) and halves the wait only when it finds a free core: under load 5 on the two cores,
+    two processes took 12.9-13.1 CPU s and 28.5 s, one took 10.9-11.2 CPU s and 21-25 s."""
+    cores = _cores()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not measurable here: assume a free core, as before
+        load = 0.0
+    return 2 if cores >= 2 and load < cores - 0.5 else 1
+
+
+def _cost(html: str, assembly: Assembly | None) -> float:
+    """Estimated cost of a document (see PARALLEL_ABOVE): an assembled one lays out its first
+    page and draws every page, drawing being about a quarter of the whole."""
+    if assembly is None:
+        return len(html) + JOB_COST
+    return len(assembly.first) + 0.25 * len(html) + JOB_COST
+
+
 def _render_jobs(
-    charset: str, cache_dir: Path | None, jobs: Mapping[str, Job]
+    charset: str,
+    cache_dir: Path | None,
+    jobs: Mapping[str, Job],
+    assemblies: Mapping[str, Assembly] | None = None,
 ) -> tuple[dict[str, bytes], int]:
     """What the second process does: render its share of the jobs."""
     renderer = PdfRenderer(charset, cache_dir)
-    done = {name: renderer.render(html, forms=forms) for name, (html, forms) in jobs.items()}
+    parts = assemblies or {}
+    done = {
+        name: renderer.render(html, forms=forms, assembly=parts.get(name))
+        for name, (html, forms) in jobs.items()
+    }
     return done, renderer.rendered
