@@ -24,9 +24,7 @@ def scan_documents(
     200,000 participant ids of the activities would take seconds."""
     refused = {(e.path, e.field) for e in report.errors}
     for doc in docs:
-        for loc, text in _strings(doc.data, ()):
-            if text in known_ids:
-                continue
+        for loc, text in _strings(doc.data, (), known_ids):
             found = find_personal_numbers(text)
             if not found:
                 continue
@@ -42,12 +40,19 @@ def scan_documents(
             )
 
 
-def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _strings(value: Any, loc: Loc, known: Collection[str]) -> Iterator[tuple[Loc, str]]:
+    """Every text in `value` but those in `known`, with where it is (a list of texts, such as
+    an activity's participants, is gone through without a generator for each item)."""
     if isinstance(value, str):
-        yield loc, value
+        if value not in known:
+            yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, (*loc, key))
+            yield from _strings(item, (*loc, key), known)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i))
+            if isinstance(item, str):
+                if item not in known:
+                    yield (*loc, i), item
+            elif isinstance(item, (dict, list)):
+                yield from _strings(item, (*loc, i), known)
