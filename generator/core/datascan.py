@@ -4,10 +4,12 @@ and field, for `volunteers check` (pure)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from itertools import compress, count, repeat
+from operator import is_, not_
 from typing import Any
 
 from .errors import Report
-from .identity import find_personal_numbers
+from .identity import SHORTEST_NUMBER, find_personal_numbers, may_hold_personal_number
 from .loader import Document, Loc
 from .messages import field_path
 
@@ -25,6 +27,8 @@ def scan_documents(
     refused = {(e.path, e.field) for e in report.errors}
     for doc in docs:
         for loc, text in _strings(doc.data, (), known_ids):
+            if len(text) < SHORTEST_NUMBER or not may_hold_personal_number(text):
+                continue
             found = find_personal_numbers(text)
             if not found:
                 continue
@@ -50,6 +54,11 @@ def _strings(value: Any, loc: Loc, known: Collection[str]) -> Iterator[tuple[Loc
         for key, item in value.items():
             yield from _strings(item, (*loc, key), known)
     elif isinstance(value, list):
+        texts = list(map(is_, map(type, value), repeat(str)))
+        if all(map(known.__contains__, compress(value, texts))):  # in C: ids, all known
+            for i in compress(count(), map(not_, texts)):
+                yield from _strings(value[i], (*loc, i), known)
+            return
         for i, item in enumerate(value):
             if isinstance(item, str):
                 if item not in known:

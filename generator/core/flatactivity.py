@@ -5,7 +5,8 @@ per distinct id; either gives exactly what the usual way gives, or None to take 
 from __future__ import annotations
 
 import re
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_, is_not
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +140,10 @@ class Builder:
         self.known: dict[Any, Participant] = {}
 
     def participant(self, item: Any) -> Participant | None:
-        if isinstance(item, str):
+        if type(item) is str:
             key: Any = item
-        elif isinstance(item, dict) and all(
-            isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in item.items()
+        elif type(item) is dict and all(
+            type(k) is str and (v is None or type(v) is str) for k, v in item.items()
         ):
             key = tuple(item.items())
         else:
@@ -150,7 +151,7 @@ class Builder:
         found = self.known.get(key)
         if found is None:
             try:
-                found = Participant.model_validate({"id": item} if isinstance(item, str) else item)
+                found = Participant.model_validate({"id": item} if key is item else item)
             except ValidationError:
                 return None
             self.known[key] = found
@@ -160,15 +161,17 @@ class Builder:
         items = data.get("participants") if isinstance(data, dict) else None
         if type(items) is not list or not items:
             return None
-        get = self.known.get
-        out: list[Participant] = []
-        for item in items:
-            part = get(item) if type(item) is str else None
-            if part is None:
-                part = self.participant(item)
-                if part is None:
-                    return None
-            out.append(part)
+        keys = items  # the lookups below run in C: a mapping (unhashable) is looked up as None
+        others = list(compress(count(), map(is_not, map(type, items), repeat(str))))
+        if others:
+            keys = items.copy()
+            for i in others:
+                keys[i] = None
+        out: list[Any] = list(map(self.known.get, keys))
+        for i in list(compress(count(), map(is_, out, repeat(None)))):
+            out[i] = self.participant(items[i])
+            if out[i] is None:
+                return None
         if len(set(map(_ID, out))) != len(out):
             return None  # a repeated participant, reported the usual way
         try:
