@@ -4,6 +4,7 @@ model, the same errors with the same lines, on random files full of slips and on
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import defaultdict
 from datetime import date
@@ -491,3 +492,28 @@ def test_messages_of_refused_activities_name_their_lines() -> None:
         Activity.model_validate({**data, "id": "a1"})
     errors = from_validation_error(doc, exc.value)
     assert [(e.line, e.field) for e in errors] == [(6, "participants")]
+
+
+def test_the_collector_is_paused_only_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.core.gcpause import without_gc
+
+    seen = []
+
+    @without_gc
+    def load(fail: bool) -> int:
+        seen.append(gc.isenabled())
+        if fail:
+            raise DataErrors([])
+        return 1
+
+    assert gc.isenabled()
+    assert load(False) == 1
+    with pytest.raises(DataErrors):
+        load(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # paused by someone else: left paused
+    try:
+        load(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -18,6 +18,7 @@ from .activities import Activity, check_activities, check_cited, hours_text, par
 from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
+from .gcpause import without_gc
 from .loader import Document, Loc
 from .memo import Memo, records_key
 from .messages import field_path, from_validation_error
@@ -35,6 +36,7 @@ from .registrations import load_records
 from .service import ActivityLine, Sum, by_union, in_period, person_hours, project_lines, total
 
 M = TypeVar("M", bound=BaseModel)
+Reader = Callable[[Path, Path], Document]
 Fast = Callable[[Any], Any] | None
 
 
@@ -118,9 +120,7 @@ class _Loader:
         self.docs: list[Document] = []
         self.memo = memo
 
-    def read(
-        self, file: Path, reader: Callable[[Path, Path], Document] = loader.read
-    ) -> Document | None:
+    def read(self, file: Path, reader: Reader = loader.read) -> Document | None:
         now, doc = self.memo.document(file) if self.memo else (None, None)
         if doc is None:
             try:
@@ -205,11 +205,7 @@ class _Loader:
         return out, doc
 
     def folder(
-        self,
-        cls: type[M],
-        name: str,
-        reader: Callable[[Path, Path], Document] = loader.read,
-        fast: Fast = None,
+        self, cls: type[M], name: str, reader: Reader = loader.read, fast: Fast = None
     ) -> list[tuple[M, Document]]:
         """One record per file in data/<name>/; the id is the file name. `reader` and `fast`
         are cheaper ways to the same document and model (flatactivity.py)."""
@@ -236,6 +232,7 @@ class _Loader:
         return out
 
 
+@without_gc
 def load_site(
     root: Path,
     today: date | None = None,
