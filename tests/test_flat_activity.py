@@ -270,7 +270,7 @@ def test_the_builder_gives_the_validated_model_or_leaves_it() -> None:
     rng = random.Random(17)
     build = flatactivity.Builder()  # one for all: participants are shared between activities
     built = 0
-    for _n in range(8000):
+    for _ in range(3000):
         data = flatactivity.parse_activity(random_text(rng)) or reference(random_text(rng))
         if not isinstance(data, dict):
             continue
@@ -283,7 +283,7 @@ def test_the_builder_gives_the_validated_model_or_leaves_it() -> None:
         built += 1
         assert not isinstance(full, str), data
         _same(fast, full)
-    assert built > 500
+    assert built > 150
 
 
 def test_the_builder_refuses_what_validation_refuses() -> None:
@@ -299,9 +299,10 @@ def test_the_builder_refuses_what_validation_refuses() -> None:
         ):
             data = {**base, "hours": hours, "participants": parts}
             fast, full = build(data), _validated(data)
-            assert (fast is None) == (full == REFUSED) or (fast is None and full != REFUSED)
-            if fast is not None:
-                _same(fast, full)  # type: ignore[arg-type]
+            if isinstance(full, str):
+                assert fast is None, data  # left to the usual way, which reports it
+            elif fast is not None:
+                _same(fast, full)
     assert build({**base, "hours": "3", "participants": ["r1", "r1"]}) is None
 
 
