@@ -3,10 +3,13 @@ registrations, projects and unions they name (pure, given the loaded records).""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator
@@ -82,6 +85,14 @@ def hours_text(value: Decimal) -> str:
     return text
 
 
+_ID = attrgetter("id")
+
+
+def participant_ids(activities: Iterable[Activity]) -> frozenset[str]:
+    """The record ids of every participant."""
+    return frozenset(chain.from_iterable(map(_ID, a.participants) for a in activities))
+
+
 def check_activities(
     activities: list[tuple[Activity, Document]],
     people: dict[str, Person],
@@ -93,8 +104,14 @@ def check_activities(
 ) -> None:
     """Every activity against the data set: known union and project, known participants
     approved at city level on or before the activity, not in the future, and no one serving
-    more than 24 hours on one day across activities."""
-    per_day: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    more than 24 hours on one day across activities (`activities` are validated: no one has
+    more than 24 hours in one of them, so only a day that names someone twice is summed)."""
+    cleared = {
+        pid: person.approved_on
+        for pid, person in people.items()
+        if person.status == RecordStatus.approved and person.approved_on is not None
+    }
+    per_day: dict[date, list[tuple[Activity, list[str]]]] = defaultdict(list)
     for activity, doc in activities:
         if activity.union not in unions and activity.union not in broken:
             report.error(doc.path, doc.line(("union",)), "union", f"未知的工会 “{activity.union}”")
@@ -109,7 +126,13 @@ def check_activities(
             report.error(
                 doc.path, doc.line(("date",)), "date", f"活动日期 {activity.date} 晚于今天 {today}"
             )
-        for i, (pid, hours) in enumerate(activity.served()):
+        ids = list(map(_ID, activity.participants))
+        approved = list(map(cleared.get, ids))
+        if approved and None not in approved and max(approved) <= activity.date:  # type: ignore[type-var,operator]
+            per_day[activity.date].append((activity, ids))  # every one known and cleared
+            continue
+        counted = []
+        for i, pid in enumerate(ids):
             person = people.get(pid)
             problem = None
             if person is None:
@@ -127,12 +150,34 @@ def check_activities(
             if problem is not None:  # the line map is worked out only for a file with an error
                 line = doc.line(("participants", i))
                 report.error(doc.path, line, f"participants[{pid}]", problem)
-            if person is None or person.approved_on is None:
-                continue
-            per_day[(pid, activity.date)] += hours
-    over = {key: total for key, total in per_day.items() if total > DAY_LIMIT}
+            if person is not None and person.approved_on is not None:
+                counted.append(pid)
+        per_day[activity.date].append((activity, counted))
+    over = _days_over(per_day)
     if over:
         _over_a_day(activities, over, report)
+
+
+def _days_over(
+    per_day: dict[date, list[tuple[Activity, list[str]]]],
+) -> dict[tuple[str, date], Decimal]:
+    """(record id, day) → hours, where someone's hours of one day add up to more than 24."""
+    over: dict[tuple[str, date], Decimal] = {}
+    for day, entries in per_day.items():
+        if len(entries) < 2:
+            continue
+        named = [pid for _, ids in entries for pid in ids]
+        if len(set(named)) == len(named):
+            continue
+        twice = {pid for pid, n in Counter(named).items() if n > 1}
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for activity, ids in entries:
+            counted = set(ids) & twice
+            for pid, hours in activity.served():
+                if pid in counted:
+                    sums[pid] += hours
+        over.update({(pid, day): total for pid, total in sums.items() if total > DAY_LIMIT})
+    return over
 
 
 def _over_a_day(

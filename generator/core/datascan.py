@@ -4,10 +4,12 @@ and field, for `volunteers check` (pure)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from itertools import compress, count, repeat
+from operator import is_, not_
 from typing import Any
 
 from .errors import Report
-from .identity import find_personal_numbers
+from .identity import SHORTEST_NUMBER, find_personal_numbers, may_hold_personal_number
 from .loader import Document, Loc
 from .messages import field_path
 
@@ -24,8 +26,8 @@ def scan_documents(
     200,000 participant ids of the activities would take seconds."""
     refused = {(e.path, e.field) for e in report.errors}
     for doc in docs:
-        for loc, text in _strings(doc.data, ()):
-            if text in known_ids:
+        for loc, text in _strings(doc.data, (), known_ids):
+            if len(text) < SHORTEST_NUMBER or not may_hold_personal_number(text):
                 continue
             found = find_personal_numbers(text)
             if not found:
@@ -42,12 +44,24 @@ def scan_documents(
             )
 
 
-def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _strings(value: Any, loc: Loc, known: Collection[str]) -> Iterator[tuple[Loc, str]]:
+    """Every text in `value` but those in `known`, with where it is (a list of texts, such as
+    an activity's participants, is gone through without a generator for each item)."""
     if isinstance(value, str):
-        yield loc, value
+        if value not in known:
+            yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, (*loc, key))
+            yield from _strings(item, (*loc, key), known)
     elif isinstance(value, list):
+        texts = list(map(is_, map(type, value), repeat(str)))
+        if all(map(known.__contains__, compress(value, texts))):  # in C: ids, all known
+            for i in compress(count(), map(not_, texts)):
+                yield from _strings(value[i], (*loc, i), known)
+            return
         for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i))
+            if isinstance(item, str):
+                if item not in known:
+                    yield (*loc, i), item
+            elif isinstance(item, (dict, list)):
+                yield from _strings(item, (*loc, i), known)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,11 +13,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import loader
-from .activities import Activity, check_activities, check_cited, hours_text
+from . import flatactivity, loader
+from .activities import Activity, check_activities, check_cited, hours_text, participant_ids
 from .certificates import Register, check_register
 from .datascan import scan_documents
 from .errors import DataError, DataErrors, Report
+from .gcpause import without_gc
 from .loader import Document, Loc
 from .memo import Memo, records_key
 from .messages import field_path, from_validation_error
@@ -34,6 +36,8 @@ from .registrations import load_records
 from .service import ActivityLine, Sum, by_union, in_period, person_hours, project_lines, total
 
 M = TypeVar("M", bound=BaseModel)
+Reader = Callable[[Path, Path], Document]
+Fast = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,11 @@ class _Loader:
         self.docs: list[Document] = []
         self.memo = memo
 
-    def read(self, file: Path) -> Document | None:
+    def read(self, file: Path, reader: Reader = loader.read) -> Document | None:
         now, doc = self.memo.document(file) if self.memo else (None, None)
         if doc is None:
             try:
-                doc = loader.read(file, self.root)
+                doc = reader(file, self.root)
             except DataErrors as exc:
                 self.report.errors.extend(exc.errors)
                 return None
@@ -129,7 +133,9 @@ class _Loader:
         self.docs.append(doc)
         return doc
 
-    def model(self, cls: type[M], doc: Document, data: Any = None, prefix: Loc = ()) -> M | None:
+    def model(
+        self, cls: type[M], doc: Document, data: Any = None, prefix: Loc = (), fast: Fast = None
+    ) -> M | None:
         data = doc.data if data is None else data
         if not isinstance(data, dict):
             self.report.error(
@@ -139,11 +145,13 @@ class _Loader:
         key = (id(doc), cls)
         if self.memo and data is doc.data and key in self.memo.models:
             return self.memo.models[key]  # type: ignore[no-any-return]
-        try:
-            model = cls.model_validate(data)
-        except ValidationError as exc:
-            self.report.errors.extend(from_validation_error(doc, exc, prefix))
-            return None
+        model = fast(data) if fast is not None else None  # the same model, or None
+        if model is None:
+            try:
+                model = cls.model_validate(data)
+            except ValidationError as exc:
+                self.report.errors.extend(from_validation_error(doc, exc, prefix))
+                return None
         if self.memo and data is doc.data:
             self.memo.models[key] = model
         return model
@@ -196,11 +204,14 @@ class _Loader:
             out[str(item_id)] = record
         return out, doc
 
-    def folder(self, cls: type[M], name: str) -> list[tuple[M, Document]]:
-        """One record per file in data/<name>/; the id is the file name."""
+    def folder(
+        self, cls: type[M], name: str, reader: Reader = loader.read, fast: Fast = None
+    ) -> list[tuple[M, Document]]:
+        """One record per file in data/<name>/; the id is the file name. `reader` and `fast`
+        are cheaper ways to the same document and model (flatactivity.py)."""
         out = []
         for file in sorted((self.root / "data" / name).glob("*.yml"), key=_parts):
-            doc = self.read(file)
+            doc = self.read(file, reader)
             if doc is None:
                 continue
             if isinstance(doc.data, dict):
@@ -213,7 +224,7 @@ class _Loader:
                         f"标识 “{declared}” 应与文件名 “{file.stem}” 一致",
                     )
                     continue
-            record = self.model(cls, doc)
+            record = self.model(cls, doc, fast=fast)
             if record is not None:
                 out.append((record, doc))
             else:
@@ -221,6 +232,7 @@ class _Loader:
         return out
 
 
+@without_gc
 def load_site(
     root: Path,
     today: date | None = None,
@@ -262,12 +274,12 @@ def load_site(
             check.ref(pairing_doc, ("unions", i, "union"), line.union, unions, "工会")
 
     known_unions, known_categories = set(unions) | ld.broken, set(categories) | ld.broken
-    activities = ld.folder(Activity, "activities")
+    activities = ld.folder(Activity, "activities", flatactivity.read, flatactivity.Builder())
     register, register_doc = (Register(), None)
     if os.path.lexists(root / "data" / "certificates.yml"):
         loaded, register_doc = ld.one(Register, "certificates.yml")
         register = loaded or register
-    needed = frozenset(pid for a, _ in activities for pid, _ in a.served())
+    needed = participant_ids(a for a, _ in activities)
     if register_doc is not None:
         needed |= {c.record for c in register.certificates}
     needed |= {r.registration for r, _ in recognitions if r.registration}
