@@ -22,7 +22,6 @@ from .loader import Document
 from .messages import field_path, from_validation_error
 from .records import OpinionLevel, Proposal, RecordStatus, Registration
 from .review import derive_status, order_problem, waiting_level
-from .worker import Background
 from .writer import write_atomic
 
 REGISTRATIONS = "data/registrations"
@@ -88,10 +87,6 @@ def _validate(cls: type[Registration] | type[Proposal], doc: Document, report: R
         return None
 
 
-PARALLEL_ABOVE = 5_000
-"""Registration files past which loading is shared between two processes (two cores here)."""
-
-
 def load_records(
     root: Path,
     unions: set[str],
@@ -112,11 +107,10 @@ def load_records(
     known: list[tuple[str, str, str]] = []
     if cache is not None:
         files, known = cache.split(root, files, needed)
-    if len(files) > PARALLEL_ABOVE:
-        records = _load_parallel(root, files, unions, categories, report, keep, cache is not None)
-    else:
-        records = _load_registrations(root, files, unions, categories, keep, cache is not None)
-        report.extend(records.report)
+    # One process: a second one (as before) cost ~1 CPU s of start-up and pickling for 50,000
+    # files, a tenth of the whole, and gave back time only when a core was free.
+    records = _load_registrations(root, files, unions, categories, keep, cache is not None)
+    report.extend(records.report)
     for union, status, level in known:
         records.counted[union][status] += 1
         if level:
@@ -181,32 +175,6 @@ def _load_registrations(
             records.clean[path] = (record.union, record.status.value, digest, waits)
         if keep:
             records.registrations.append(record)
-    return records
-
-
-def _load_parallel(
-    root: Path,
-    files: list[Path],
-    unions: set[str],
-    categories: set[str],
-    report: Report,
-    keep: bool,
-    digests: bool,
-) -> LoadedRecords:
-    """Part of the files in a second process (which first spends ~0.5 s importing)."""
-    split = len(files) * 11 // 20
-    other = Background(_load_registrations, root, files[split:], unions, categories, keep, digests)
-    records = _load_registrations(root, files[:split], unions, categories, keep, digests)
-    rest: LoadedRecords = other.result()
-    for union, counts in rest.counted.items():
-        records.counted[union].update(counts)
-    for union, counts in rest.waiting.items():
-        records.waiting[union].update(counts)
-    records.registrations += rest.registrations
-    records.people.update(rest.people)
-    records.clean.update(rest.clean)
-    records.report.extend(rest.report)
-    report.extend(records.report)
     return records
 
 
@@ -299,7 +267,7 @@ VALIDATION_CODE = (
     "safefile",
     "writer",
 )
-"""The modules that validating a registration runs (this one and what it imports; worker aside,
+"""The modules that validating a registration runs (this one and what it imports;
 writer, which only writes the cache, counted to be safe): a change to any of them makes the
 cache stale; a change elsewhere (page templates) does not."""
 
