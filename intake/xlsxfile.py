@@ -28,7 +28,7 @@ STRINGS_XML_MAX = 64 * MiB
 OTHER_XML_MAX = 4 * MiB
 """Any other XML part (workbook, styles, relationships...): a few KB in a real export."""
 MAX_MEMBERS = 1_000
-_STRING = NS + "si"
+_STRING, _TEXT = NS + "si", NS + "t"
 
 
 def _check_archive(handle: IO[bytes], name: str) -> None:
@@ -69,7 +69,11 @@ def shared_strings(source: IO[bytes]) -> list[str]:
     strings = []
     for _, node in iterparse(source):
         if node.tag == _STRING:
-            strings.append(_string_text(node).replace("x005F_", ""))
+            if len(node) == 1 and node[0].tag == _TEXT:  # most strings: one <t>, no runs
+                text = node[0].text or ""
+            else:
+                text = _string_text(node)
+            strings.append(text.replace("x005F_", ""))
             node.clear()
     return strings
 
