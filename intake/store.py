@@ -174,7 +174,10 @@ class Store:
         if self.staging is None:
             return []
         done = []
-        for name in self.staged:
+        staged = self.staged[::-1]  # taken from the end, in order: each text freed once used
+        self.staged = []
+        while staged:
+            name = staged.pop()
             target = f"{self._root}{name}"
             self._folder(target.rpartition("/")[0])
             os.replace(f"{self._staging}/{name}", target)
