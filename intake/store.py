@@ -181,8 +181,9 @@ class Store:
             target = f"{self._root}{name}"
             self._folder(target.rpartition("/")[0])
             os.replace(f"{self._staging}/{name}", target)
-            faults.note_written(Path(target))
-            done.append(Path(name))
+            relative = Path(name)
+            faults.note_written(self.data_dir / relative)  # sharing the relative path's parts
+            done.append(relative)
         self.discard()
         return done
 
