@@ -2,9 +2,10 @@
 
 openpyxl's read-only mode sizes its rows by the sheet's `dimension` tag, which a crafted file
 sets to 16,384 × 1,048,576 cells (a 5 KB file then runs for hours); it also keeps a whole row's
-XML in memory. Here the ZIP members' unpacked sizes are checked first, each cell is read with
-openpyxl's own cell parser (shared strings, dates, booleans) and dropped as soon as it is read,
-and rows, columns and cells are capped with a Chinese message naming the file and the row.
+XML in memory. Here the ZIP members' unpacked sizes are checked first, each cell is read (a
+shared string directly, anything else with openpyxl's own cell parser: dates, booleans; see
+intake/xlsxcells.py) and dropped as soon as it is read, and rows, columns and cells are capped
+with a Chinese message naming the file and the row.
 """
 
 from __future__ import annotations
