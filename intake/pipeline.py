@@ -16,7 +16,7 @@ from .errors import IntakeError
 from .proposals import proposal
 from .rows import Accepted, Lookups, Rejected, registration
 from .sources import Table
-from .store import Store, existing_hashes, record_path, record_text
+from .store import Store, existing_hashes, record_name, record_text
 
 WRITTEN, EXISTING, DUPLICATE, REJECTED = "written", "existing", "duplicate", "rejected"
 OUTCOME_LABELS = {WRITTEN: "新导入", EXISTING: "已导入过", DUPLICATE: "重复", REJECTED: "有误"}
@@ -148,12 +148,12 @@ def _place(
         return f"有误：{reason}"
     union = item.union or ""
     record = item.record
-    path = record_path(result.kind, record.id, item.union)
+    path = record_name(result.kind, record.id, item.union)
     for warning in record.warnings:
         result.warnings.append(Note(item.row, item.name, warning))
     former = former_record_id(record.id)  # a file from before the current id shape
     if store.exists(path) or (
-        former and store.exists(record_path(result.kind, former, item.union))
+        former and store.exists(record_name(result.kind, former, item.union))
     ):
         seen.setdefault(item.dedupe, item.row)
         result.counts[union, EXISTING] += 1

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-
-from .deadline import Call
+if TYPE_CHECKING:
+    import requests
 
 RETRYABLE = {429, 500, 502, 503, 504}
 
@@ -57,6 +56,10 @@ def send(
     `request()` gives the keyword arguments of `session.request` afresh for every attempt (a
     signed request carries its time stamp); `deadline` is a time.monotonic() value (default:
     policy.deadline from now)."""
+    import requests  # here, not at the top: an intake from a file never loads it (0.2 s)
+
+    from .deadline import Call
+
     if deadline is None:
         deadline = time.monotonic() + policy.deadline
     attempt = 0

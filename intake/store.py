@@ -15,7 +15,7 @@ from generator.core.writer import dump_yaml, record_text
 
 from .errors import IntakeError
 
-__all__ = ["Store", "dump_yaml", "existing_hashes", "record_path", "record_text"]
+__all__ = ["Store", "dump_yaml", "existing_hashes", "record_name", "record_path", "record_text"]
 
 HASH = re.compile(r"[0-9a-f]{64}")
 LOCK_NAME = ".intake.lock"
@@ -28,6 +28,24 @@ def record_path(kind: str, record_id: str, union: str | None) -> Path:
         assert union is not None
         return Path("registrations", union, f"{record_id}.yml")
     return Path("proposals", f"{record_id}.yml")
+
+
+_PLAIN_PATH = re.compile(r"(?:[^/.][^/]*/)*[^/.][^/]*")
+"""A relative path that pathlib would leave as it is (no empty, `.` or `..` part)."""
+
+
+def record_name(kind: str, record_id: str, union: str | None) -> str:
+    """record_path as text ("registrations/<union>/<id>.yml"), which the store takes as well:
+    a run looks up and writes thousands, and a Path costs more to make and hash than the
+    filesystem work it names."""
+    if kind == "registrations":
+        assert union is not None
+        name = f"registrations/{union}/{record_id}.yml"
+    else:
+        name = f"proposals/{record_id}.yml"
+    if _PLAIN_PATH.fullmatch(name):
+        return name
+    return record_path(kind, record_id, union).as_posix()
 
 
 HASH_FIELDS = {"registrations": "id_hash", "proposals": "hash"}
@@ -64,9 +82,14 @@ class Store:
         self.lock_path = data_dir / LOCK_NAME
         self._lock: int | None = None
         self.staging: Path | None = None
-        self.staged: list[Path] = []
-        self.made: set[Path] = set()
-        self.listed: dict[Path, frozenset[str] | None] = {}
+        self.staged: list[str] = []
+        """Data-relative paths as text ("registrations/<union>/<id>.yml"), as staged."""
+        self.made: set[str] = set()
+        self.listed: dict[str, frozenset[str] | None] = {}
+        root = os.fspath(data_dir)
+        self._root = "" if root == "." else root if root.endswith("/") else root + "/"
+        """data_dir as the prefix of a data-relative path (as `data_dir / relative` writes it)."""
+        self._staging = ""
 
     def __enter__(self) -> Store:
         self.acquire()
@@ -104,13 +127,16 @@ class Store:
             os.close(self._lock)
             self._lock = None
 
-    def stage(self, relative: Path, text: str) -> None:
-        """Write one new file into the staging folder (nothing in data/ changes yet)."""
+    def stage(self, relative: Path | str, text: str) -> None:
+        """Write one new file into the staging folder (nothing in data/ changes yet). Paths are
+        handled as text, with os functions: a run stages thousands of files."""
         if self.staging is None:
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.data_dir))
-        target = self.staging / relative
+            self._staging = os.fspath(self.staging)
+        name = os.fspath(relative)
+        target = f"{self._staging}/{name}"
         with faults.naming(target):
-            self._folder(target.parent)
+            self._folder(target.rpartition("/")[0])
             data = memoryview(text.encode())
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             try:  # as Path.write_text, in fewer system calls (one file per record, thousands)
@@ -118,28 +144,28 @@ class Store:
                     data = data[os.write(fd, data) :]
             finally:
                 os.close(fd)
-        self.staged.append(relative)
+        self.staged.append(name)
 
-    def _folder(self, folder: Path) -> None:
+    def _folder(self, folder: str) -> None:
         """mkdir -p, once per folder and run (a run writes thousands of files into a few)."""
         if folder not in self.made:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
 
-    def exists(self, relative: Path) -> bool:
+    def exists(self, relative: Path | str) -> bool:
         """Whether data/`relative` exists. Nothing in data/ changes while the run holds the lock,
         so each folder is listed once; a name found there is still checked as exists() checks
         it (a dangling link is no file)."""
-        folder = relative.parent
+        folder, _, name = os.fspath(relative).rpartition("/")
         if folder not in self.listed:
             try:
-                self.listed[folder] = frozenset(os.listdir(self.data_dir / folder))
+                self.listed[folder] = frozenset(os.listdir(f"{self._root}{folder}" or "."))
             except (FileNotFoundError, NotADirectoryError):  # no file in it
                 self.listed[folder] = frozenset()
             except OSError:  # cannot be listed (permissions): each name is looked up
                 self.listed[folder] = None
         names = self.listed[folder]
-        if names is not None and relative.name not in names:
+        if names is not None and name not in names:
             return False
         return (self.data_dir / relative).exists()
 
@@ -148,11 +174,15 @@ class Store:
         if self.staging is None:
             return []
         done = []
-        for relative in self.staged:
-            target = self.data_dir / relative
-            self._folder(target.parent)
-            os.replace(self.staging / relative, target)
-            faults.note_written(target)
+        staged = self.staged[::-1]  # taken from the end, in order: each text freed once used
+        self.staged = []
+        while staged:
+            name = staged.pop()
+            target = f"{self._root}{name}"
+            self._folder(target.rpartition("/")[0])
+            os.replace(f"{self._staging}/{name}", target)
+            relative = Path(name)
+            faults.note_written(self.data_dir / relative)  # sharing the relative path's parts
             done.append(relative)
         self.discard()
         return done
@@ -160,7 +190,8 @@ class Store:
     def discard(self) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
-            self.made = {f for f in self.made if not f.is_relative_to(self.staging)}
+            inside = self._staging + "/"
+            self.made = {f for f in self.made if f != self._staging and not f.startswith(inside)}
             self.staging = None
 
 

@@ -42,7 +42,7 @@ def note_written(path: Path) -> None:
 
 
 @contextmanager
-def naming(path: Path) -> Iterator[None]:
+def naming(path: Path | str) -> Iterator[None]:
     """An OSError inside names `path` when the system did not say which file (a write on an
     open file: ENOSPC, EIO)."""
     try:
