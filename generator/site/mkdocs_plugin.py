@@ -299,18 +299,31 @@ def _skip_markdown(page: MkPage) -> None:
     page.render = render  # type: ignore[method-assign]
 
 
+PER_DEPTH = frozenset({"styles", "libs", "fonts", "analytics", "scripts", "footer"})
+"""Theme blocks made of the configuration and links to the assets only (the footer too, on a
+page with no page before or after it in the nav): the same for every page at one depth."""
+
+
 def shared_key(
     block: str, page: MkPage | None, nav: Navigation | None, base_url: str
 ) -> tuple[object, ...] | None:
     """What a block of the theme depends on, when it is the same for many pages; None when the
     block must be rendered for this page. The search dialog is the same on every page; the
-    script configuration depends on the page's depth (base_url) only. The sidebars (navigation, table of contents) of a page outside the nav,
+    script configuration depends on the page's depth (base_url) only, and so do the style
+    sheets, scripts and footer (PER_DEPTH). The sidebars (navigation, table of contents) of a page outside the nav,
     with no table of contents, are the same for all such pages at the same depth: no nav item
     is active and there is no toc (the thousands of project pages and listings)."""
     if block == "config":
         return (block, base_url)
     if block == "search":  # the search dialog: the theme's words and icons only
         return (block,)
+    if block in PER_DEPTH and page is not None:
+        # Links to the assets, relative to the page: the same for all pages at one depth
+        # whose address does not start in a folder of the assets (`url` shortens those).
+        top = page.url.split("/", 1)[0]
+        if block == "footer" and (page.previous_page or page.next_page):
+            return None  # the footer's links to the pages before and after
+        return (block, base_url, top)
     if block != "site_nav" or page is None or nav is None or page.toc or page in nav.pages:
         return None
     return (block, base_url, tuple((page.meta or {}).get("hide") or ()))
