@@ -52,7 +52,7 @@ def test_asset_blocks_are_shared_by_depth_and_footer_links_are_not() -> None:
     from types import SimpleNamespace
 
     def page(url: str, before: object = None) -> Any:
-        return SimpleNamespace(url=url, previous_page=before, next_page=None)
+        return SimpleNamespace(url=url, previous_page=before, next_page=None, meta={})
 
     a, b = page("projects/a/"), page("projects/b/")
     for block in ("styles", "scripts", "footer", "fonts", "libs", "analytics"):
@@ -60,7 +60,8 @@ def test_asset_blocks_are_shared_by_depth_and_footer_links_are_not() -> None:
         assert shared_key(block, a, None, "../..") != shared_key(block, a, None, "..")
     assert shared_key("footer", page("notice/", before=a), None, "..") is None
     assert shared_key("scripts", page("notice/", before=a), None, "..") is not None
-    assert shared_key("header", a, None, "../..") is None
+    assert shared_key("header", a, None, "../..") == shared_key("header", b, None, "../..")
+    assert shared_key("header", a, None, "../..") != shared_key("header", a, None, "..")
 
 
 def test_every_page_has_the_theme_search_dialog(built_site: Path) -> None:
@@ -133,3 +134,64 @@ def test_only_real_json_escapes_send_a_file_to_the_closer_reading(tmp_path: Path
         (tmp_path / "a.json").write_text(f'{{"t": "{prefix}{escaped}"}}', encoding="utf-8")
         (finding,) = privacy.scan_site(tmp_path)
         assert finding.kind == "mobile" and finding.masked == "139****5678"
+
+
+_PLAIN_PIECES = st.sampled_from(
+    ["服务", "，", "。", "、", "（", "）", "《", "》", "１", "Ａ", "a", "Z", "7", "2012", "\n", "\n\n",
+     " ", "1.", "-", "*", "#", "&", "<", "\u3000", "年"]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_PLAIN_PIECES, max_size=30).map("".join))
+def test_plain_paragraphs_skip_markdown_with_the_same_html(source: str) -> None:
+    """Descriptions of plain Chinese paragraphs are written without the Markdown pass and the
+    sanitiser, as the same HTML; the rest still goes through both."""
+    from markupsafe import escape
+
+    from generator.site import render
+    from generator.site.escaping import sanitise, source_text
+
+    converter = render._markdown()
+    converter.reset()
+    slow = sanitise(converter.convert(str(escape(render.cjk_join(source_text(source))))))
+    assert render.markdown_html.__wrapped__(source) == slow
+
+
+def test_the_header_is_spliced_only_while_it_matches_the_theme() -> None:
+    """The header is rendered for a page, then spliced for the next ones with their titles; the
+    splice is checked once against the theme's own rendering and dropped if it differs."""
+    from types import SimpleNamespace
+
+    from generator.site.titledblock import TitledBlocks
+
+    def header(title: str, extra: str = "") -> str:
+        return (
+            f'<header><div data-md-component="header-topic">{extra}'
+            f'<span class="md-ellipsis">\n  {title}\n</span></div></header>'
+        )
+
+    def page(title: str) -> Any:
+        return SimpleNamespace(title=title, meta={})
+
+    calls: list[str] = []
+
+    def render(title: str, extra: str = "") -> Any:
+        def rendered() -> str:
+            calls.append(title)
+            return header(title, extra)
+
+        return rendered
+
+    blocks = TitledBlocks()
+    for title in ("甲项目", "乙项目", "丙项目", "丁项目"):
+        assert blocks.render(("k",), page(title), render(title)) == header(title)
+    assert calls == ["甲项目", "乙项目"]  # the first rendered, the second checked, then spliced
+    # A header that prints the title twice is never spliced; one whose splice differs is dropped.
+    twice = TitledBlocks()
+    for title in ("甲", "乙", "丙"):
+        assert twice.render(("k",), page(title), render(title, extra=title)) == header(title, title)
+    other = TitledBlocks()
+    other.render(("k",), page("甲"), render("甲"))
+    assert other.render(("k",), page("乙"), render("乙", extra="!")) == header("乙", "!")
+    assert other.render(("k",), page("丙"), render("丙", extra="!")) == header("丙", "!")

@@ -35,6 +35,7 @@ from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .searchcache import Entry, EntryCache
 from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
+from .titledblock import TitledBlocks
 
 LOG = logging.getLogger("mkdocs.plugins.volunteers")
 """Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
@@ -174,6 +175,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self, env: jinja2.Environment, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         blocks: dict[tuple[object, ...], str] = {}
+        headers = TitledBlocks()
 
         def shared(
             block: str,
@@ -186,6 +188,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             key = shared_key(block, page, nav, base_url)
             if key is None:
                 return render()
+            if block == "header":
+                return headers.render(key, page, render)
             if key not in blocks:
                 blocks[key] = render()
             return blocks[key]
@@ -317,6 +321,8 @@ def shared_key(
         return (block, base_url)
     if block == "search":  # the search dialog: the theme's words and icons only
         return (block,)
+    if block == "header" and page is not None:  # the page's title spliced in (titledblock.py)
+        return (block, base_url, page.url.split("/", 1)[0], bool((page.meta or {}).get("title")))
     if block in PER_DEPTH and page is not None:
         # Links to the assets, relative to the page: the same for all pages at one depth
         # whose address does not start in a folder of the assets (`url` shortens those).
