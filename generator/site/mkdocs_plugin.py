@@ -35,6 +35,7 @@ from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .searchcache import Entry, EntryCache
 from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
+from .titledblock import TitledBlocks
 
 LOG = logging.getLogger("mkdocs.plugins.volunteers")
 """Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
@@ -174,6 +175,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self, env: jinja2.Environment, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         blocks: dict[tuple[object, ...], str] = {}
+        headers = TitledBlocks()
 
         def shared(
             block: str,
@@ -186,6 +188,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             key = shared_key(block, page, nav, base_url)
             if key is None:
                 return render()
+            if block == "header":
+                return headers.render(key, page, render)
             if key not in blocks:
                 blocks[key] = render()
             return blocks[key]
@@ -299,18 +303,33 @@ def _skip_markdown(page: MkPage) -> None:
     page.render = render  # type: ignore[method-assign]
 
 
+PER_DEPTH = frozenset({"styles", "libs", "fonts", "analytics", "scripts", "footer"})
+"""Theme blocks made of the configuration and links to the assets only (the footer too, on a
+page with no page before or after it in the nav): the same for every page at one depth."""
+
+
 def shared_key(
     block: str, page: MkPage | None, nav: Navigation | None, base_url: str
 ) -> tuple[object, ...] | None:
     """What a block of the theme depends on, when it is the same for many pages; None when the
     block must be rendered for this page. The search dialog is the same on every page; the
-    script configuration depends on the page's depth (base_url) only. The sidebars (navigation, table of contents) of a page outside the nav,
+    script configuration depends on the page's depth (base_url) only, and so do the style
+    sheets, scripts and footer (PER_DEPTH). The sidebars (navigation, table of contents) of a page outside the nav,
     with no table of contents, are the same for all such pages at the same depth: no nav item
     is active and there is no toc (the thousands of project pages and listings)."""
     if block == "config":
         return (block, base_url)
     if block == "search":  # the search dialog: the theme's words and icons only
         return (block,)
+    if block == "header" and page is not None:  # the page's title spliced in (titledblock.py)
+        return (block, base_url, page.url.split("/", 1)[0], bool((page.meta or {}).get("title")))
+    if block in PER_DEPTH and page is not None:
+        # Links to the assets, relative to the page: the same for all pages at one depth
+        # whose address does not start in a folder of the assets (`url` shortens those).
+        top = page.url.split("/", 1)[0]
+        if block == "footer" and (page.previous_page or page.next_page):
+            return None  # the footer's links to the pages before and after
+        return (block, base_url, top)
     if block != "site_nav" or page is None or nav is None or page.toc or page in nav.pages:
         return None
     return (block, base_url, tuple((page.meta or {}).get("hide") or ()))

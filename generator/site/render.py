@@ -112,9 +112,18 @@ def markdown_html(source: str) -> Markup:
     """A field written in the Markdown subset (a project's description, a citation) as
     sanitised HTML. Escaped before the Markdown pass, so HTML in the data shows as text; the
     result is cleaned with the allow-list of escaping.py. Once per field, not per page."""
+    text = str(escape(cjk_join(source_text(source))))
+    if _PLAIN_PARAGRAPHS.fullmatch(text):  # what Markdown and the sanitiser would make of it
+        return Markup("\n".join(f"<p>{p}</p>" for p in text.split("\n\n")))
     converter = _markdown()
     converter.reset()
-    return sanitise(converter.convert(str(escape(cjk_join(source_text(source))))))
+    return sanitise(converter.convert(text))
+
+
+_PLAIN = "[\u4e00-\u9fff\u3001-\u303f\uff01-\uffefA-Za-z0-9]+"
+_PLAIN_PARAGRAPHS = re.compile(f"{_PLAIN}(?:\n\n{_PLAIN})*")
+"""Paragraphs of Chinese text, letters and digits only (no space, no ASCII punctuation: nothing
+Markdown or HTML reads as syntax), one line each, parted by a blank line: most descriptions."""
 
 
 def tel(phone: str) -> Markup:
