@@ -350,6 +350,9 @@ def parse(text: str, path: str) -> Document:
     return Document(path, data, text, lines)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode(raw: bytes, path: str) -> str:
     """UTF-8 (a byte-order mark is dropped); anything else is refused with a hint."""
     if len(raw) > MAX_FILE_BYTES:
@@ -357,9 +360,10 @@ def decode(raw: bytes, path: str) -> str:
             path, None, f"文件过大（{len(raw) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）"
         )
     try:
-        text = raw.decode("utf-8-sig")
+        skip = 3 if raw[:3] == _BOM else 0
+        text = raw[skip:].decode()  # as "utf-8-sig" does, quicker
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw[: skip + exc.start].count(b"\n") + 1
         raise _error(
             path, line, "文件不是 UTF-8 编码（可能是 GBK/GB18030），请另存为 UTF-8"
         ) from None
@@ -381,7 +385,7 @@ def read_text(file: Path, root: Path) -> tuple[str, str]:
     name, base = str(file), str(root).rstrip("/") + "/"
     rel = name[len(base) :] if name.startswith(base) else file.as_posix()
     try:
-        raw = safefile.read_bytes(file, MAX_FILE_BYTES)
+        raw = safefile.read_bytes(name, MAX_FILE_BYTES)
     except safefile.Refused as exc:
         raise _error(rel, None, exc.reason) from None
     return rel, decode(raw, rel)

@@ -179,9 +179,10 @@ def _load_registrations(
 
 
 def _person(record: Registration) -> Person:
+    if record.status != RecordStatus.approved:
+        return Person(record.union, record.status.value, None)
     city = next((o.date for o in record.opinions if o.level == OpinionLevel.city), None)
-    approved = record.status == RecordStatus.approved
-    return Person(record.union, record.status.value, city if approved else None)
+    return Person(record.union, "approved", city)
 
 
 def _passes(record: Registration, file: Path, unions: set[str], categories: set[str]) -> bool:
@@ -194,7 +195,7 @@ def _passes(record: Registration, file: Path, unions: set[str], categories: set[
         and record.id == name[:-4]
         and record.union == folder.rpartition("/")[2]
         and record.union in unions
-        and all(c in categories for c in record.categories)
+        and categories.issuperset(record.categories)
         and order_problem(record.opinions) is None
         and (
             record.status == RecordStatus.withdrawn

@@ -70,7 +70,7 @@ def os_reason(exc: OSError) -> str:
     return reasons.get(exc.errno or 0, f"无法读取（{exc.strerror or type(exc).__name__}）")
 
 
-def _open(path: Path, limit: int) -> tuple[int, int]:
+def _open(path: str | Path, limit: int) -> tuple[int, int]:
     """A descriptor and the size of `path`, if it is a regular file of at most `limit` bytes.
 
     The type is checked before opening (opening some devices has effects), and again on the open
@@ -101,7 +101,7 @@ def open_regular(path: Path, limit: int) -> BinaryIO:
         raise
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
+def read_bytes(path: str | Path, limit: int) -> bytes:
     """The whole file, if it is a regular file of at most `limit` bytes (see `_open`). Read with
     os.read into a buffer of the file's size: a data file costs one system call, not a 1 MB
     buffer."""
