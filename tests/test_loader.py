@@ -102,3 +102,20 @@ def test_very_large_file_is_refused(tmp_path: Path) -> None:
     file.write_bytes(b"a: " + b"x" * (6 * 1024 * 1024))
     with pytest.raises(DataErrors, match="文件过大"):
         read(file, tmp_path)
+
+
+def test_a_file_libyaml_reads_but_the_line_finder_refuses_still_gets_its_messages() -> None:
+    """A trailing tab: libyaml reads the file, PyYAML's reader (which places errors) refuses it.
+    A validation error in such a file is reported without a line, never as a traceback."""
+    from pydantic import ValidationError
+
+    from generator.core.activities import Activity
+    from generator.core.messages import from_validation_error
+
+    text = "title: 中\t\nunion: zhongshan\ndate: 2014-01-01\nplace: 社区\nhours: 30\n"
+    doc = parse(text + "participants:\n  - a1\n", "data/activities/x.yml")
+    assert doc.data["title"] == "中"
+    with pytest.raises(ValidationError) as caught:
+        Activity.model_validate({**doc.data, "id": "x"})
+    errors = from_validation_error(doc, caught.value)
+    assert [(e.path, e.line, e.field) for e in errors] == [("data/activities/x.yml", None, "hours")]

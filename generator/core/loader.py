@@ -69,12 +69,17 @@ class Document:
     @property
     def lines(self) -> dict[Loc, int]:
         if self._lines is None:
-            self._lines = _line_map(self.text, self.path)
+            try:
+                self._lines = _line_map(self.text, self.path)
+            except DataErrors:  # libyaml read it, PyYAML refuses it (a trailing tab): no lines
+                self._lines = {}
         return self._lines
 
     def line(self, loc: Loc) -> int | None:
         """The line of `loc`, or of its nearest ancestor that has one."""
         lines = self.lines
+        if not lines:
+            return None
         loc = tuple(loc)
         while loc:
             if loc in lines:
@@ -350,9 +355,6 @@ def parse(text: str, path: str) -> Document:
     return Document(path, data, text, lines)
 
 
-_BOM = b"\xef\xbb\xbf"
-
-
 def decode(raw: bytes, path: str) -> str:
     """UTF-8 (a byte-order mark is dropped); anything else is refused with a hint."""
     if len(raw) > MAX_FILE_BYTES:
@@ -360,7 +362,7 @@ def decode(raw: bytes, path: str) -> str:
             path, None, f"文件过大（{len(raw) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB）"
         )
     try:
-        skip = 3 if raw[:3] == _BOM else 0
+        skip = 3 if raw[:3] == b"\xef\xbb\xbf" else 0
         text = raw[skip:].decode()  # as "utf-8-sig" does, quicker
     except UnicodeDecodeError as exc:
         line = raw[: skip + exc.start].count(b"\n") + 1
@@ -380,8 +382,7 @@ def read(file: Path, root: Path) -> Document:
 
 
 def read_text(file: Path, root: Path) -> tuple[str, str]:
-    """The path of `file` in messages (relative to `root`) and its text, as `read` reads it
-    before parsing; DataErrors if it cannot be read."""
+    """The path of `file` in messages (relative to `root`) and its text, as `read` reads it."""
     name, base = str(file), str(root).rstrip("/") + "/"
     rel = name[len(base) :] if name.startswith(base) else file.as_posix()
     try:
