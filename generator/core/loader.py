@@ -377,19 +377,19 @@ def decode(raw: bytes, path: str) -> str:
 def read(file: Path, root: Path) -> Document:
     """Read and parse one YAML file; its path in messages is relative to `root`. Only a regular
     file within MAX_FILE_BYTES is read (a device, FIFO or folder is refused before reading)."""
-    rel, text = read_text(file, root)
+    rel, text, _ = read_text(file, root)
     return parse(text, rel)
 
 
-def read_text(file: Path, root: Path) -> tuple[str, str]:
-    """The path of `file` in messages (relative to `root`) and its text, as `read` reads it."""
+def read_text(file: Path, root: Path) -> tuple[str, str, bytes]:
+    """The path of `file` in messages (relative to `root`), its text as `read` reads it, its bytes."""
     name, base = str(file), str(root).rstrip("/") + "/"
     rel = name[len(base) :] if name.startswith(base) else file.as_posix()
     try:
         raw = safefile.read_bytes(name, MAX_FILE_BYTES)
     except safefile.Refused as exc:
         raise _error(rel, None, exc.reason) from None
-    return rel, decode(raw, rel)
+    return rel, decode(raw, rel), raw
 
 
 def _dotted(loc: Loc) -> str:

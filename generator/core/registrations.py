@@ -67,8 +67,9 @@ def _read(file: Path, root: Path, report: Report) -> Document | None:
         return None
 
 
-def _read_text(file: Path, root: Path, report: Report) -> tuple[str, str] | None:
-    """The path in messages and the text of a registration file (None, reported, if unread)."""
+def _read_text(file: Path, root: Path, report: Report) -> tuple[str, str, bytes] | None:
+    """The path in messages, the text and the bytes of a registration file (None, reported, if
+    it cannot be read)."""
     try:
         return loader.read_text(file, root)
     except DataErrors as exc:
@@ -152,7 +153,7 @@ def _load_registrations(
         read = _read_text(file, root, report)
         if read is None:
             continue
-        path, text = read
+        path, text, raw = read
         record = read_registration(text)
         if record is None or not _passes(record, file, unions, categories):
             try:
@@ -170,7 +171,7 @@ def _load_registrations(
             records.waiting[record.union][level.value] += 1
         records.people[record.id] = _person(record)
         if len(report.errors) == errors:
-            digest = _digest(file) if digests else ""  # for the cache, after a fresh checkout
+            digest = _digest_of(raw) if digests else ""  # for the cache, after a fresh checkout
             waits = level.value if level is not None else ""
             records.clean[path] = (record.union, record.status.value, digest, waits)
         if keep:
@@ -274,7 +275,11 @@ cache stale; a change elsewhere (page templates) does not."""
 
 
 def _digest(file: Path) -> str:
-    return hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
+    return _digest_of(file.read_bytes())
+
+
+def _digest_of(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 CACHE_FORMAT = 3
