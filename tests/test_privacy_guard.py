@@ -208,11 +208,7 @@ def test_scan_finds_numbers_wherever_they_sit(template: str, kind: str) -> None:
     assert [f.kind for f in scan_text(text, "x")] == [kind]
 
 
-def test_scan_shared_with_a_second_process_finds_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from generator.site import privacy
-
+def test_the_scan_names_each_file_and_the_line_of_each_number(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     number, mobile = make_id(8), make_mobile(8)
@@ -220,10 +216,7 @@ def test_scan_shared_with_a_second_process_finds_the_same(
         (site / f"p{n}.html").write_text(f"<p>第 {n} 页</p>", encoding="utf-8")
     (site / "p1.html").write_text(f"<p>{number}</p>", encoding="utf-8")
     (site / "p9.html").write_text(f"<p>\n手机 {mobile}</p>", encoding="utf-8")
-    alone = scan_site(site)
-    monkeypatch.setattr(privacy, "PARALLEL_ABOVE", 1)
-    assert scan_site(site) == alone
-    assert [(f.path, f.line, f.kind) for f in alone] == [
+    assert [(f.path, f.line, f.kind) for f in scan_site(site)] == [
         ("site/p1.html", 1, "id"),
         ("site/p9.html", 2, "mobile"),
     ]

@@ -110,8 +110,14 @@ def _merged(spans: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def escaped(text: str) -> bool:
+    """Whether `text` holds a URL escape the reading decodes (%2x, %3x): its gate is then the
+    wider one, for the whole text."""
+    return "%" in text and _HAS_ESCAPE.search(text) is not None
+
+
 def _gate(text: str) -> re.Pattern[str]:
-    return _GATE_ESCAPED if "%" in text and _HAS_ESCAPE.search(text) else _GATE
+    return _GATE_ESCAPED if escaped(text) else _GATE
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
