@@ -163,6 +163,17 @@ def test_the_sound_edge_passes_the_check_the_unsound_ones_fail() -> None:
     assert _counterexample(privacy._BLOCK_EDGE) is None
 
 
+def test_no_block_tag_is_an_inline_tag() -> None:
+    names = privacy._BLOCK_TAGS.replace("h[1-6]", "h1|h2|h3|h4|h5|h6").split("|")
+    assert len(names) > 25
+    for name in names:
+        for tag in (f"<{name}>", f"</{name}>", f"<{name} class=x>"):
+            assert privacy._BLOCK_EDGE.split(f">\n {tag}") == ["", tag], tag
+            assert privacy._INLINE_TAG.match(tag) is None, tag
+    for inline in ("<span>", "</b>", "<a href=x>", "<S>", "<br/>"):
+        assert privacy._BLOCK_EDGE.split(f">{inline}") == [f">{inline}"]
+
+
 def _theme_page(body: str, header: str) -> str:
     return (
         "<!doctype html>\n<html>\n<head>\n<meta charset=utf-8>\n<title>页</title>\n</head>\n"

@@ -66,7 +66,8 @@ _BLOCK_TAGS = (
     "div|li|ul|ol|nav|header|footer|main|article|section|aside|head|body|meta|link|script"
     "|style|title|svg|path|p|h[1-6]|label|input|form|table|tr|td|th"
 )
-_BLOCK_EDGE = re.compile(rf">[ \t\r\n]*(?=</?(?:{_BLOCK_TAGS})\b)(?!(?i:</?(?:{_INLINE_NAMES})\b))")
+_BLOCK_EDGE = re.compile(rf">[ \t\r\n]*(?=</?(?:{_BLOCK_TAGS})\b)")
+"""(None of _BLOCK_TAGS is a tag _INLINE reads: a test checks each.)"""
 PAGE_SUFFIXES = frozenset({".html", ".htm"})
 
 
