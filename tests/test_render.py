@@ -57,3 +57,27 @@ def test_small_helpers() -> None:
 )
 def test_html_links_are_the_served_urls(here: str, there: str, link: str) -> None:
     assert url(here, there) == link
+
+
+@pytest.mark.parametrize(("example", "union"), [(True, "xigang"), (False, None)])
+def test_a_listing_item_says_what_the_badge_macros_say(example: bool, union: str | None) -> None:
+    """project_list writes status(p), badges(p) and union_name(site, p.union) out for speed:
+    the item must read as the macros do."""
+    from types import SimpleNamespace as Obj
+
+    from generator.site.render import environment
+
+    site = Obj(categories={"care": Obj(name="关爱")}, unions={"xigang": Obj(name="西岗区总工会")})
+    project = Obj(
+        id="p1", title="项目", example=example, category="care", union=union,
+        status=Obj(value="ongoing", label="进行中"), start=date(2012, 7, 1), summary="简介",
+    )  # fmt: skip
+    template = environment().from_string(
+        "{% import '_macros.md.j2' as m %}{{ m.project_list(site, 'projects/index.md', [p]) }}"
+        "\n---\n{{ m.status(p) }} {{ m.badges(p) }}|{{ m.union_name(site, p.union) }}"
+    )
+    listing, _, macros = template.render(site=site, p=project).partition("\n---\n")
+    badges, _, union_name = macros.partition("|")
+    assert f"</a></strong> {badges}<br>" in listing
+    assert f" · {union_name} · " in listing
+    assert ("示例" in listing) == example and ("西岗区总工会" in listing) == bool(union)

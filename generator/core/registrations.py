@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from . import loader
 from .activities import Person
 from .errors import DataErrors, Report
-from .fastrecord import read_registration
 from .loader import Document
 from .messages import field_path, from_validation_error
 from .records import OpinionLevel, Proposal, RecordStatus, Registration
@@ -146,6 +145,10 @@ def _load_registrations(
     keep: bool,
     digests: bool = False,
 ) -> LoadedRecords:
+    # Imported here: compiling its expression takes 0.3 s, which a process that reads no
+    # registration (a warm build, the page renderer's second process) does not pay.
+    from .fastrecord import read_registration
+
     records = LoadedRecords()
     report = records.report
     for file in files:
