@@ -266,7 +266,7 @@ def test_a_folder_loads_the_same_with_and_without_the_one_pass_reading(
 
     fast = load()
     taken: list[str] = []
-    monkeypatch.setattr(registrations, "read_registration", lambda text: taken.append(text) or None)
+    monkeypatch.setattr(fastrecord, "read_registration", lambda text: taken.append(text) or None)
     slow = load()
     assert taken  # the fast reading was really switched off
     assert fast[:4] == slow[:4]
