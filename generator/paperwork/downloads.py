@@ -94,15 +94,18 @@ def download_index(site: SiteData, files: Mapping[str, bytes] | None = None) -> 
     return items
 
 
-def build_downloads(site: SiteData, cache_dir: Path | None = None) -> dict[str, bytes]:
+def build_downloads(
+    site: SiteData, cache_dir: Path | None = None, workers: int | None = None
+) -> dict[str, bytes]:
     """Every download's bytes by site path. Pure apart from `cache_dir`, where rendered PDFs are
-    kept under the hash of their inputs, so that an unchanged PDF is never rendered twice."""
+    kept under the hash of their inputs, so that an unchanged PDF is never rendered twice.
+    `workers`: processes rendering PDFs (by default two when a core is free)."""
     from .pdf import PdfRenderer  # WeasyPrint loads only when PDFs are made
     from .roster_parts import roster_assemblies
 
     documents = pdf_documents(site)
     renderer = PdfRenderer("".join(html for html, _ in documents.values()), cache_dir)
-    files = renderer.render_all(documents, assemblies=roster_assemblies(site))
+    files = renderer.render_all(documents, workers, roster_assemblies(site))
     files[urls.ROSTER_TEMPLATE_XLSX] = cached_roster_workbook(site, cache_dir)
     return files
 

@@ -74,7 +74,11 @@ def generate_site(
     apart = apart and len(html) > RENDER_APART_ABOVE
     bodies = Background(render_pages, site, list(html.values())) if apart else None
     files: dict[str, str | bytes] = {p.uri: p.render(site) for p in pages if not p.is_html}
-    downloads = build_downloads(site, cache_dir / "pdf" if cache_dir else None)
+    # While a second process renders the pages, the PDFs have no free core to share: a third
+    # process would pay its start-up (about 2 CPU s) and give no time back.
+    downloads = build_downloads(
+        site, cache_dir / "pdf" if cache_dir else None, 1 if apart else None
+    )
     files["downloads.md"] = downloads_page(site, downloads).render(site)
     files.update(downloads)
     address = site.campaign.site_url or base_url
