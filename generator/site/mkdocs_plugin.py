@@ -4,6 +4,7 @@ that are the same for many pages, and runs the privacy guard over the finished s
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -194,9 +195,20 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
                 blocks[key] = render()
             return blocks[key]
 
+        answers: dict[str, Callable[..., Any]] = {}
+
+        def answered_once(name: str, macro: Callable[..., Any]) -> Callable[..., Any]:
+            """A theme macro that depends on its argument only (the language's texts, fixed for
+            the build): Material asks for them dozens of times a page, and each call built a
+            dict of 100 texts."""
+            if name not in answers:
+                answers[name] = functools.cache(macro)
+            return answers[name]
+
         if self.templates is not None:
             self.templates.install(env)
         env.globals["volunteers_shared"] = shared
+        env.globals["volunteers_answered_once"] = answered_once
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         assert self.site is not None
         env.globals["volunteers_campaign"] = self.site.campaign  # share tags, ICP footer
