@@ -39,16 +39,20 @@ _SLUG = r'(?=[a-z0-9-]{1,64}")[a-z0-9]+(?:-[a-z0-9]+)*'
 """A Slug (models.py: the same pattern, at most 64 characters), always followed by its quote."""
 
 
-_CHARS = r"\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-"""What a quoted text may hold here: what flatyaml lets through (no control characters, NEL,
-U+2028/U+2029, BOM or surrogates, which YAML reads otherwise), less the quote and the backslash."""
+_NOT_TEXT = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+"""What flatyaml does not let through: control characters, NEL, U+2028/U+2029, BOM, surrogates
+and non-characters, which YAML reads otherwise."""
+_CHAR = rf'[^{_NOT_TEXT}"\\]'
+"""A character a quoted text may hold here: not the above, the quote or the backslash. Written
+as a negated class: the same characters as the ranges it replaced (a test reads all of them),
+compiled ten times faster (0.3 s of every cold build, _RECORD holds some sixty)."""
 
 
 def _kept(longest: int) -> str:
     """A double-quoted text without escapes (a backslash goes the usual way) that the model keeps
     as it is: one to `longest` characters, no white space first or last (re's \\s is
     str.isspace, which holds every character pydantic strips and a few more)."""
-    return rf"(?!\s)[{_CHARS}](?:[{_CHARS}]{{0,{longest - 2}}}[{_CHARS}](?<!\s))?"
+    return rf"(?!\s){_CHAR}(?:{_CHAR}{{0,{longest - 2}}}{_CHAR}(?<!\s))?"
 
 
 def _text(name: str, longest: int = 200) -> str:
@@ -73,7 +77,7 @@ def _opinion(quote: str) -> str:
 
 
 _RECORD = re.compile(
-    rf'(?:#[{_CHARS}"]*\n)*'
+    rf"(?:#[^{_NOT_TEXT}\\]*\n)*"
     rf'id: "(?P<id>{_SLUG})"\n'
     r"(?:status: (?P<status>pending|approved|rejected|withdrawn|"
     r'"(?:pending|approved|rejected|withdrawn)")\n)?'
