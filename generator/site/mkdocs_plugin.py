@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from generator.core.validate import SiteData, load_site
 from generator.core.worker import Background, Done
 from generator.paperwork.pdf import PdfError
 
+from .contentblock import PLUGINS, ContentBlocks
 from .pipeline import Generated, build_date, cache_dir, fill_markers, generate_site
 from .privacy import scan_site
 from .render import TEMPLATES
@@ -41,6 +43,9 @@ from .titledblock import TitledBlocks
 LOG = logging.getLogger("mkdocs.plugins.volunteers")
 """Shown by MkDocs. The missing address is said at INFO level, marked 警告: mkdocs.yml builds
 with `strict`, where any WARNING fails the build, and an unset address is allowed."""
+SHARING = "VOLUNTEERS_SHARED_BLOCKS"
+"""Set to 0, every theme block is rendered for each page, nothing shared: the same site, slower
+(tests/test_render_apart.py builds both and compares them byte for byte)."""
 
 SEGMENT_APART_ABOVE = 50_000
 """Pages to index past which jieba runs in a second process while MkDocs renders pages. This
@@ -177,6 +182,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     ) -> jinja2.Environment:
         blocks: dict[tuple[object, ...], str] = {}
         headers = TitledBlocks()
+        sharing = os.environ.get(SHARING, "1") != "0"
 
         def shared(
             block: str,
@@ -186,7 +192,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             render: Callable[[], str],
         ) -> str:
             """A theme block, rendered once for all the pages it is the same for."""
-            key = shared_key(block, page, nav, base_url)
+            key = shared_key(block, page, nav, base_url) if sharing else None
             if key is None:
                 return render()
             if block == "header":
@@ -201,13 +207,24 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             """A theme macro that depends on its argument only (the language's texts, fixed for
             the build): Material asks for them dozens of times a page, and each call built a
             dict of 100 texts."""
+            if not sharing:
+                return macro
             if name not in answers:
                 answers[name] = functools.cache(macro)
             return answers[name]
 
+        extra: dict[str, Any] = dict(config.extra or {})
+        plain = set(config.plugins) <= PLUGINS and not extra.get("analytics")
+        bodies = ContentBlocks() if plain and sharing else None  # else a partial may print more
+
+        def content(page: MkPage | None, render: Callable[[], str]) -> str:
+            """Material's content partial, around the page's body (contentblock.py)."""
+            return bodies.render(page, render) if bodies and page is not None else render()
+
         if self.templates is not None:
             self.templates.install(env)
         env.globals["volunteers_shared"] = shared
+        env.globals["volunteers_content"] = content
         env.globals["volunteers_answered_once"] = answered_once
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         assert self.site is not None
