@@ -199,3 +199,9 @@ def render_snippet(name: str, site: SiteData, uri: str) -> str:
         latest_recognitions=site.recognitions[:LATEST],
         totals=totals(union_progress(site)),
     )
+
+
+def render_pages(site: SiteData, pages: list[Page]) -> dict[str, str]:
+    """The pages' bodies by docs path (also run in a second process, which imports this module
+    only: not the PDFs', spreadsheets' and images' modules the pipeline holds)."""
+    return {page.uri: page.render(site) for page in pages}

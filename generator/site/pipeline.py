@@ -21,7 +21,15 @@ from generator.paperwork.downloads import build_downloads, download_index
 
 from .intents import INTENTS_JSON, intents_json
 from .opendata import build_open_data
-from .pages import SNIPPETS, Page, build_pages, front_matter, html_page_text, render_snippet
+from .pages import (
+    SNIPPETS,
+    Page,
+    build_pages,
+    front_matter,
+    html_page_text,
+    render_pages,
+    render_snippet,
+)
 from .photos import build_photos
 from .shareimage import share_image
 
@@ -57,10 +65,6 @@ class Generated:
         """The HTML pages' bodies by docs path (waits for the second process, if any)."""
         bodies: dict[str, str] = self._bodies.result()
         return bodies
-
-
-def render_pages(site: SiteData, pages: list[Page]) -> dict[str, str]:
-    return {page.uri: page.render(site) for page in pages}
 
 
 def generate_site(
