@@ -4,7 +4,6 @@ that are the same for many pages, and runs the privacy guard over the finished s
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .searchcache import Entry, EntryCache
 from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
+from .themetexts import theme_texts
 from .titledblock import TitledBlocks
 
 LOG = logging.getLogger("mkdocs.plugins.volunteers")
@@ -201,18 +201,6 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
                 blocks[key] = render()
             return blocks[key]
 
-        answers: dict[str, Callable[..., Any]] = {}
-
-        def answered_once(name: str, macro: Callable[..., Any]) -> Callable[..., Any]:
-            """A theme macro that depends on its argument only (the language's texts, fixed for
-            the build): Material asks for them dozens of times a page, and each call built a
-            dict of 100 texts."""
-            if not sharing:
-                return macro
-            if name not in answers:
-                answers[name] = functools.cache(macro)
-            return answers[name]
-
         extra: dict[str, Any] = dict(config.extra or {})
         plain = set(config.plugins) <= PLUGINS and not extra.get("analytics")
         bodies = ContentBlocks() if plain and sharing else None  # else a partial may print more
@@ -225,7 +213,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             self.templates.install(env)
         env.globals["volunteers_shared"] = shared
         env.globals["volunteers_content"] = content
-        env.globals["volunteers_answered_once"] = answered_once
+        if sharing:  # else the theme's own macros (language.html)
+            env.globals["volunteers_texts"] = theme_texts(env)
         env.globals["volunteers_urls"] = urls  # the theme names the feed through it
         assert self.site is not None
         env.globals["volunteers_campaign"] = self.site.campaign  # share tags, ICP footer
