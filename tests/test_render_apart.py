@@ -4,6 +4,7 @@ shared between pages print the same bytes as blocks rendered for each page."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from generator.site.contentblock import ContentBlocks, content_key
 from generator.site.mkdocs_plugin import SHARING
 
 from .conftest import ROOT, copy_project, mkdocs_build
+from .test_privacy_guard import make_mobile
 
 
 @pytest.mark.parametrize(("apart", "workers"), [(True, 1), (False, None)])
@@ -98,3 +100,40 @@ def test_a_splice_that_differs_from_the_partial_is_dropped() -> None:
         f"<article>{p.content}</article>" for p in plain
     ]
     assert len(calls) == 3  # the placeholder and the first page, the second (its check)
+
+
+def test_the_data_is_set_aside_from_the_collector_during_a_build_and_brought_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loaded data (and the pages made from it) are kept out of the cyclic collector's walks
+    while the site renders, and collectable again when the build ends, so that a serve's next
+    build does not keep the old data for ever."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from generator.core import gcpause
+
+    frozen: list[int] = []
+    real = gcpause.set_aside
+
+    def set_aside() -> None:
+        real()
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(gcpause, "set_aside", set_aside)
+    monkeypatch.setenv(
+        "VOLUNTEERS_CACHE", os.environ.get("VOLUNTEERS_TEST_CACHE", "/tmp/volunteers-test-cache")
+    )
+    root = copy_project(tmp_path / "project")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert len(frozen) == 2 and 10_000 < frozen[0] <= frozen[1]
+    assert gc.get_freeze_count() == 0 and (tmp_path / "site" / "index.html").is_file()
+    # a build stopped after the data was set aside (the privacy guard) brings it back too
+    contact = root / "content" / "contact.md"
+    contact.write_text(contact.read_text("utf-8") + f"\n值班手机：{make_mobile(7)}\n", "utf-8")
+    with pytest.raises(Abort):  # MkDocs' own for a plugin's error, after on_build_error
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert len(frozen) == 4 and gc.get_freeze_count() == 0

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from generator.core import urls
+from generator.core import gcpause, urls
 from generator.core.errors import DataErrors
 from generator.core.memo import Memo
 from generator.core.validate import SiteData, load_site
@@ -111,6 +111,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         except DataErrors as exc:
             raise PluginError(f"数据校验未通过，共 {len(exc.errors)} 处错误：\n{exc}") from None
         teach(segmenter_words(self.site))
+        gcpause.set_aside()  # until the build ends (_bring_back)
         self._set_address(config)
         return config
 
@@ -209,6 +210,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
             """Material's content partial, around the page's body (contentblock.py)."""
             return bodies.render(page, render) if bodies and page is not None else render()
 
+        gcpause.set_aside()  # now with the pages and files made since on_config
         if self.templates is not None:
             self.templates.install(env)
         env.globals["volunteers_shared"] = shared
@@ -303,9 +305,16 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         if self.pages is not None:
             self.pages.finish()
 
+    @event_priority(-110)  # the last
+    def _bring_back(self, config: MkDocsConfig) -> None:
+        gcpause.bring_back()
+
     on_post_build = CombinedEvent(
-        _add_search_entries, _compact_search_index, _forget_pages, _privacy_guard
+        _add_search_entries, _compact_search_index, _forget_pages, _privacy_guard, _bring_back
     )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gcpause.bring_back()
 
 
 def _skip_markdown(page: MkPage) -> None:
