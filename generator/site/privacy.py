@@ -154,13 +154,19 @@ def scan_site(site_dir: Path, cache_dir: Path | None = None) -> list[Finding]:
     scanned before is not scanned again (the same bytes hold the same text): a rebuild that
     changed a few pages scans those pages."""
     site_dir = Path(site_dir)
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    files = sorted((p for p in site_dir.rglob("*") if p.is_file()), key=str)
     cache = _load_cache(cache_dir)
-    digests = [hashlib.blake2b(f.read_bytes(), digest_size=16).hexdigest() for f in files]
-    todo = {d: f for f, d in zip(files, digests, strict=True) if d not in cache}
-    # One process: the pages share most of their blocks, which it reads once (a second process
-    # would read them again, and cost more processor time than it saves in waiting).
-    cache.update(zip(todo, _scan_files(list(todo.values())), strict=True))
+    # One pass, each file read once, in one process: the pages share most of their blocks,
+    # which it reads once (a second process would read them again, and cost more processor
+    # time than it saves in waiting).
+    blocks = _Blocks()
+    digests = []
+    for file in files:
+        raw = file.read_bytes()
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        digests.append(digest)
+        if digest not in cache:
+            cache[digest] = _scan_file(file, raw, blocks)
     _save_cache(cache_dir, {d: cache[d] for d in digests})
     return sorted(
         (
@@ -231,23 +237,24 @@ def _shown(site_dir: Path, file: Path) -> str:
 
 def _scan_files(files: list[Path]) -> list[Result]:
     """Each file's findings, one entry per number at its first line."""
-    results: list[Result] = []
     blocks = _Blocks()
-    for file in files:
-        found: dict[tuple[str, str], int | None] = {}
-        page = None
-        if file.suffix.lower() in PAGE_SUFFIXES:
-            page = file.read_bytes().decode("utf-8", errors="replace")
-            if blocks.clear(page):
-                results.append([])
-                continue
-        for text, numbered in _texts(file, page):
-            for item in _personal_numbers(text):
-                line = text.count("\n", 0, item.start) + 1 if numbered else None
-                if found.get((item.kind, item.masked)) is None:
-                    found[(item.kind, item.masked)] = line
-        results.append([(kind, masked, line) for (kind, masked), line in found.items()])
-    return results
+    return [_scan_file(file, file.read_bytes(), blocks) for file in files]
+
+
+def _scan_file(file: Path, raw: bytes, blocks: _Blocks) -> Result:
+    """The findings in one file of bytes `raw` (`blocks`: those of the pages read so far)."""
+    found: dict[tuple[str, str], int | None] = {}
+    page = None
+    if file.suffix.lower() in PAGE_SUFFIXES:
+        page = raw.decode("utf-8", errors="replace")
+        if blocks.clear(page):
+            return []
+    for text, numbered in _texts(file, raw, page):
+        for item in _personal_numbers(text):
+            line = text.count("\n", 0, item.start) + 1 if numbered else None
+            if found.get((item.kind, item.masked)) is None:
+                found[(item.kind, item.masked)] = line
+    return [(kind, masked, line) for (kind, masked), line in found.items()]
 
 
 def scan_text(text: str, path: str) -> list[Finding]:
@@ -262,24 +269,23 @@ def _personal_numbers(text: str) -> list[PersonalNumber]:
     return find_personal_numbers(text)  # positions in `text`, however the number is written
 
 
-def _texts(file: Path, text: str | None = None) -> Iterator[tuple[str, bool]]:
-    """The texts a reader could get out of a file (whose text, if already read, is `text`), each
-    with whether its lines are the file's."""
+def _texts(file: Path, raw: bytes, text: str | None = None) -> Iterator[tuple[str, bool]]:
+    """The texts a reader could get out of a file of bytes `raw` (whose text, if already
+    decoded, is `text`), each with whether its lines are the file's."""
     suffix = file.suffix.lower()
     if suffix == ".gz":
-        raw = gzip.decompress(file.read_bytes())
-        yield raw.decode("utf-8", errors="replace"), False
+        yield gzip.decompress(raw).decode("utf-8", errors="replace"), False
     elif suffix in TEXT_SUFFIXES:
         if text is None:
-            text = file.read_bytes().decode("utf-8", errors="replace")
+            text = raw.decode("utf-8", errors="replace")
         yield text, True
         yield from _decoded(text, suffix)
     elif suffix == ".pdf":
-        yield _pdf_text(file.read_bytes()), False
+        yield _pdf_text(raw), False
     elif suffix == ".xlsx":
-        yield _xlsx_text(file.read_bytes()), False
+        yield _xlsx_text(raw), False
     elif suffix in IMAGE_SUFFIXES:
-        for text in image_texts(file.read_bytes()):
+        for text in image_texts(raw):
             yield text, False
 
 
