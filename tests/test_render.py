@@ -81,3 +81,22 @@ def test_a_listing_item_says_what_the_badge_macros_say(example: bool, union: str
     assert f"</a></strong> {badges}<br>" in listing
     assert f" · {union_name} · " in listing
     assert ("示例" in listing) == example and ("西岗区总工会" in listing) == bool(union)
+
+
+@pytest.mark.parametrize("example", [True, False])
+def test_a_project_page_says_what_the_badge_macros_say(example: bool) -> None:
+    """project.html.j2 writes status(p) and badges(p) out too."""
+    from types import SimpleNamespace as Obj
+
+    from generator.site.render import environment
+
+    project = Obj(example=example, status=Obj(value="completed", label="已完成"))
+    env = environment()
+    source = env.loader.get_source(env, "pages/project.html.j2")[0]  # type: ignore[union-attr]
+    start = source.index('<p><span class="badge')
+    line = source[start : source.index("\n", start)]
+    written = env.from_string(line).render(project=project)
+    macros = env.from_string(
+        "{% import '_macros.md.j2' as m %}<p>{{ m.status(project) }} {{ m.badges(project) }}</p>"
+    ).render(project=project)
+    assert written == macros
