@@ -47,6 +47,7 @@ def test_a_serve_rebuild_writes_what_a_fresh_build_writes(
     build(first)
     plugin = first.plugins["volunteers"]
     assert plugin.pages is not None and plugin.pages.html, "pages kept for the next rebuild"
+    assert plugin.search_entries is not None and plugin.search_entries.kept, "search entries kept"
 
     project = root / "data/projects/jinqiu-zhuxue-2012.yml"
     project.write_text(
@@ -106,3 +107,43 @@ def test_the_server_watches_what_the_site_reads_with_system_events(tmp_path: Pat
             server.observer.stop()
             server.observer.join()
         server.server_close()
+
+
+def test_search_entries_of_an_unchanged_page_are_kept_between_rebuilds() -> None:
+    """Material's entries of a hand-written page are made once while the page stays the same,
+    made again when it changes, and forgotten when it goes."""
+    from generator.site.serve import SearchEntries
+
+    made: list[str] = []
+
+    def index() -> SimpleNamespace:
+        found = SimpleNamespace(entries=[])
+
+        def add_entry_from_context(page: SimpleNamespace) -> None:
+            made.append(page.url)
+            found.entries.append({"location": page.url, "text": page.content, "tags": ["x"]})
+
+        found.add_entry_from_context = add_entry_from_context
+        return found
+
+    def page(url: str, content: str) -> SimpleNamespace:
+        return SimpleNamespace(url=url, title="页", content=content, meta={}, toc=[])
+
+    kept = SearchEntries()
+    first, second, third = index(), index(), index()
+    for idx, pages in (
+        (first, [page("a/", "甲"), page("b/", "乙")]),
+        (second, [page("a/", "甲"), page("b/", "乙改")]),
+        (third, [page("a/", "甲")]),
+    ):
+        kept.install(idx)
+        kept.install(idx)  # installed once however often asked
+        for p in pages:
+            idx.add_entry_from_context(p)
+        kept.finish()
+    assert made == ["a/", "b/", "b/"]
+    assert second.entries == [
+        {"location": "a/", "text": "甲", "tags": ["x"]},
+        {"location": "b/", "text": "乙改", "tags": ["x"]},
+    ]
+    assert second.entries[0] is not first.entries[0] and len(kept.kept) == 1

@@ -36,7 +36,7 @@ from .privacy import scan_site
 from .render import TEMPLATES
 from .search import entries, entries_apart, segmenter_words, teach
 from .searchcache import Entry, EntryCache
-from .serve import MemoryBytecodeCache, PageCache, watch_what_the_site_reads
+from .serve import MemoryBytecodeCache, PageCache, SearchEntries, watch_what_the_site_reads
 from .themetexts import theme_texts
 from .titledblock import TitledBlocks
 
@@ -78,6 +78,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     pages: PageCache | None = None
     """Under `mkdocs serve`: the generated pages' HTML kept between rebuilds."""
     templates: MemoryBytecodeCache | None = None
+    search_entries: SearchEntries | None = None
+    """Under `mkdocs serve`: Material's search entries of the hand-written pages."""
     nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -87,6 +89,7 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self.entry_cache = EntryCache()
         if command == "serve":
             self.memo, self.pages, self.templates = Memo(), PageCache(), MemoryBytecodeCache()
+            self.search_entries = SearchEntries()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         assert self.site is not None
@@ -158,6 +161,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
         self.nav = nav
         if self.pages is not None:
             self.pages.start(config, files, nav, self.generated.html)
+        if self.search_entries is not None and (search := _search_plugin(config)) is not None:
+            self.search_entries.install(search.search_index)
         return nav
 
     def on_page_markdown(
@@ -304,6 +309,8 @@ class VolunteersPlugin(BasePlugin[VolunteersConfig]):
     def _forget_pages(self, config: MkDocsConfig) -> None:
         if self.pages is not None:
             self.pages.finish()
+        if self.search_entries is not None:
+            self.search_entries.finish()
 
     @event_priority(-110)  # the last
     def _bring_back(self, config: MkDocsConfig) -> None:

@@ -162,3 +162,60 @@ class MemoryBytecodeCache:
         env.loader = jinja2.ChoiceLoader(
             [jinja2.DictLoader({CACHED_TEMPLATE: "{{ volunteers_cached_html|safe }}"}), env.loader]
         )
+
+
+class SearchEntries:
+    """Material's search entries of each hand-written page, kept between rebuilds: its search
+    plugin parses and segments (jieba) every Markdown page again on every rebuild, about 2 s of
+    a full-scale preview. A page whose address, title, HTML, table of contents and settings are
+    those of the last build gets the entries it got then (copies: the index may change them)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, list[dict[str, Any]]] = {}
+        self.used: set[str] = set()
+
+    def install(self, index: Any) -> None:
+        """Answer `index.add_entry_from_context` (Material's, made anew each build) from here."""
+        add = index.add_entry_from_context
+        if getattr(add, "entries", None) is self:
+            return
+
+        def add_entry_from_context(page: MkPage) -> None:
+            key = _page_key(page)
+            self.used.add(key)
+            if key in self.kept:
+                index.entries.extend(_copies(self.kept[key]))
+                return
+            start = len(index.entries)
+            add(page)
+            self.kept[key] = _copies(index.entries[start:])
+
+        add_entry_from_context.entries = self  # type: ignore[attr-defined]
+        index.add_entry_from_context = add_entry_from_context
+
+    def finish(self) -> None:
+        """Forget the entries of pages the last build did not have."""
+        self.kept = {k: v for k, v in self.kept.items() if k in self.used}
+        self.used = set()
+
+
+def _page_key(page: MkPage) -> str:
+    return hashlib.sha256(
+        json.dumps(
+            [page.url, page.title, page.content, page.meta, _toc(page.toc)],
+            sort_keys=True,
+            default=str,
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()
+
+
+def _toc(items: Any) -> list[Any]:
+    return [
+        [getattr(i, "url", ""), getattr(i, "title", ""), getattr(i, "level", 0), _toc(i.children)]
+        for i in items or ()
+    ]
+
+
+def _copies(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: list(v) if isinstance(v, list) else v for k, v in e.items()} for e in entries]
