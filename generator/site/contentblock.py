@@ -1,13 +1,15 @@
 """Material's content partial around a page's body, rendered once for all the pages it is the
 same for: around the body of the thousands of project pages and listings it prints the same
 (no edit button, no tags, no dates), so the body is spliced into a copy rendered around a
-placeholder. Like titledblock.py, the splice is checked once per key against the theme's own,
-on another page than the one the parts were rendered for."""
+placeholder. As for the header (titledblock.py), the splice is checked once per key against the
+theme's own, on another page than the one the parts were rendered for."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from .titledblock import Parts, Splices
 
 PLUGINS = frozenset({"search", "material/search", "volunteers"})
 """The plugins with which the partial reads nothing but the page (other plugins put tags, git
@@ -29,34 +31,24 @@ def content_key(page: Any) -> tuple[object, ...] | None:
 
 
 class ContentBlocks:
-    """Per key, the partial's text before and after the body, or None once a splice has been
-    found to differ from the partial rendered for that page."""
+    """The content partial around the page's body, per key (titledblock.Splices): the parts
+    come from the partial rendered around a placeholder."""
 
     def __init__(self) -> None:
-        self._parts: dict[tuple[object, ...], tuple[str, str] | None] = {}
-        self._checked: set[tuple[object, ...]] = set()
+        self._splices = Splices(again=False)
 
     def render(self, page: Any, render: Callable[[], str]) -> str:
         key = content_key(page)
         if key is None:
             return render()
-        if key not in self._parts:  # the splice is checked on the next page of the key
-            self._parts[key] = self._around(page, render, key[1] is True)
-            return render()
-        parts = self._parts[key]
-        if parts is None:
-            return render()
-        spliced = parts[0] + page.content + parts[1]
-        if key not in self._checked:  # the splice checked once against the theme's own
-            self._checked.add(key)
-            html = str(render())
-            if html != spliced:
-                self._parts[key] = None
-            return html
-        return spliced
+
+        def first() -> tuple[str, Parts | None]:
+            return render(), self._around(page, render, key[1] is True)
+
+        return self._splices.render(key, page.content, render, first)
 
     @staticmethod
-    def _around(page: Any, render: Callable[[], str], heading: bool) -> tuple[str, str] | None:
+    def _around(page: Any, render: Callable[[], str], heading: bool) -> Parts | None:
         """The partial rendered around a placeholder (with a heading if the body has one)."""
         placeholder = _MARK + ("<h1" if heading else "") + _MARK
         body, page.content = page.content, placeholder
